@@ -1,0 +1,63 @@
+// Who may read and write what (contract §3). Pure: the caller's memberships and the object's owner
+// and platform in, a yes/no out. Every loader, action and API route asks this module, through the
+// require… helpers of app/permissions.server.ts.
+import type { Role } from "#db/schema/organisations";
+
+export type MembershipFacts = { organisationId: string; role: Role };
+
+/** The facts about a hazard log that decide who sees it. */
+export type LogFacts = {
+  scope: "platform" | "shared" | "local";
+  organisationId: string;
+  platform: { supplierOrganisationId: string; icbOrganisationId: string; deployerOrganisationIds: string[] };
+};
+
+export type Permission =
+  | "read:log"
+  | "edit:hazard" // raise hazards, edit their descriptive fields and controls
+  | "assess:hazard" // ratings, status, deprecation, accepting upstream versions
+  | "import:log"
+  | "submit:case"
+  | "sign:case"
+  | "manage:members";
+
+const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
+  cso: ["read:log", "edit:hazard", "assess:hazard", "import:log", "submit:case", "sign:case"],
+  contributor: ["read:log", "edit:hazard"],
+  approver: ["read:log", "sign:case"],
+  viewer: ["read:log"],
+  admin: ["read:log", "manage:members"],
+};
+
+export function roleHas(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/**
+ * Organisations that may read a log: its owner; the supplier's log also the ICB and every
+ * deploying trust of the platform; the ICB's shared log also the supplier and the trusts; a
+ * trust's local log also the ICB. Nobody else.
+ */
+export function readerOrganisationIds(log: LogFacts): Set<string> {
+  const { supplierOrganisationId, icbOrganisationId, deployerOrganisationIds } = log.platform;
+  const readers = new Set([log.organisationId]);
+  if (log.scope === "platform") [icbOrganisationId, ...deployerOrganisationIds].forEach((id) => readers.add(id));
+  if (log.scope === "shared") [supplierOrganisationId, ...deployerOrganisationIds].forEach((id) => readers.add(id));
+  if (log.scope === "local") readers.add(icbOrganisationId);
+  return readers;
+}
+
+export function canReadLog(memberships: MembershipFacts[], log: LogFacts): boolean {
+  const readers = readerOrganisationIds(log);
+  return memberships.some((m) => readers.has(m.organisationId));
+}
+
+/** Only the owner organisation writes a log, and only with a role that carries the permission. */
+export function canOnLog(memberships: MembershipFacts[], log: LogFacts, permission: Permission): boolean {
+  if (permission === "read:log") return canReadLog(memberships, log);
+  return memberships.some((m) => m.organisationId === log.organisationId && roleHas(m.role, permission));
+}
+
+export function canManageMembers(memberships: MembershipFacts[], organisationId: string): boolean {
+  return memberships.some((m) => m.organisationId === organisationId && roleHas(m.role, "manage:members"));
+}

@@ -1,0 +1,34 @@
+// The tamper-evident audit trail: one hash chain per organisation, append-only.
+import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { organisations } from "./organisations";
+
+/**
+ * One audit entry. `hash` = SHA-256 of (previous hash + canonical JSON of the entry), so any
+ * later edit or removal breaks the chain from that point on. Triggers reject UPDATE and DELETE.
+ */
+export const auditEntries = pgTable(
+  "audit_entries",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organisationId: uuid().notNull().references(() => organisations.id, { onDelete: "restrict" }),
+    sequence: bigint({ mode: "number" }).notNull(),
+    previousHash: text().notNull(),
+    hash: text().notNull(),
+    entry: jsonb().$type<Record<string, unknown>>().notNull(),
+    entityType: text().notNull(),
+    entityId: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("audit_entries_organisation_sequence_key").on(t.organisationId, t.sequence),
+    index("audit_entries_entity_idx").on(t.entityType, t.entityId),
+  ],
+);
+export type AuditEntryRow = typeof auditEntries.$inferSelect;
+
+/** The head of each organisation's chain; its row lock serialises writers to one chain. */
+export const auditHeads = pgTable("audit_heads", {
+  organisationId: uuid().primaryKey().references(() => organisations.id, { onDelete: "restrict" }),
+  sequence: bigint({ mode: "number" }).notNull(),
+  hash: text().notNull(),
+});
