@@ -9,7 +9,6 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import * as schema from "./schema/index";
 
 /** The common type of both drizzle instances (a union of the two is not callable). */
@@ -17,8 +16,9 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type DbKind = "pglite" | "postgres";
 export type OpenDb = { db: Db; kind: DbKind; close: () => Promise<void> };
 
-export const MIGRATIONS_FOLDER =
-  process.env.MIGRATIONS_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), "migrations");
+// Relative to the working directory: the app is bundled into build/, so import.meta.url would
+// point there. Every command runs from the repository root.
+export const MIGRATIONS_FOLDER = resolve(process.env.MIGRATIONS_DIR ?? "db/migrations");
 
 const CASING = { casing: "snake_case" as const, schema };
 

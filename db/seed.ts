@@ -31,6 +31,9 @@ export const DEMO_ACCOUNTS: { email: string; name: string; org: OrgKey; role: s.
   { email: "cso@harbourside.example", name: "Dr Rachel Green", org: "harbourside", role: "cso" },
   { email: "cso@northcliff.example", name: "Daniel Hughes", org: "northcliff", role: "cso" },
   { email: "cso@othersupplier.example", name: "Dr Leo Brandt", org: "othersupplier", role: "cso" },
+  // An outsourced safety consultant who reviews for both trusts: shows the organisation switcher.
+  { email: "consultant@wessex.example", name: "Dr Sam Patel", org: "harbourside", role: "viewer" },
+  { email: "consultant@wessex.example", name: "Dr Sam Patel", org: "northcliff", role: "viewer" },
   // One member administrator per organisation (contract §3 names the `admin` role; see README).
   { email: "admin@icb.example", name: "ICB members administrator", org: "icb", role: "admin" },
   { email: "admin@supplier.example", name: "Acme members administrator", org: "supplier", role: "admin" },
@@ -73,9 +76,8 @@ async function seedInto(tx: Tx, passwordHash: string) {
   }
   const userIds: Record<string, string> = {};
   for (const a of DEMO_ACCOUNTS) {
-    const [u] = await tx.insert(s.users).values({ email: a.email, name: a.name, passwordHash }).returning();
-    userIds[a.email] = u.id;
-    await tx.insert(s.memberships).values({ userId: u.id, organisationId: org[a.org], role: a.role });
+    userIds[a.email] ??= (await tx.insert(s.users).values({ email: a.email, name: a.name, passwordHash }).returning())[0].id;
+    await tx.insert(s.memberships).values({ userId: userIds[a.email], organisationId: org[a.org], role: a.role });
   }
   const [schemeRow] = await tx.insert(s.riskSchemes).values(NHS_RISK_SCHEME).returning();
   const scheme = await loadRiskScheme(tx, schemeRow.id);

@@ -1,0 +1,85 @@
+// The JSON API's plumbing: who is calling (bearer token, or the browser session with a same-origin
+// check), JSON bodies parsed with zod, and errors in the contract's shape. Never a stack trace.
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { z } from "zod";
+import { apiTokens, users } from "#db/schema/index.ts";
+import { getSessionUser, hashToken, loadMemberships, type SessionUser } from "./auth.server.ts";
+import { getDb } from "./db.server.ts";
+import { AppError, fieldErrors } from "./errors.server.ts";
+
+export function errorResponse(error: AppError): Response {
+  const body: Record<string, unknown> = { code: error.code, message: error.message };
+  if (error.extra.fields) body.fields = error.extra.fields;
+  if (error.extra.current !== undefined) body.current = error.extra.current;
+  if (error.extra.rows) body.rows = error.extra.rows;
+  const headers: Record<string, string> = {};
+  if (error.extra.retryAfterSeconds) headers["Retry-After"] = String(error.extra.retryAfterSeconds);
+  return Response.json({ error: body }, { status: error.status, headers });
+}
+
+/** Runs an API handler: its result becomes JSON; an AppError its status; anything else a bare 500. */
+export async function handleApi(run: () => Promise<unknown>, status = 200): Promise<Response> {
+  try {
+    const result = await run();
+    return result instanceof Response ? result : Response.json(result, { status });
+  } catch (error) {
+    if (error instanceof AppError) return errorResponse(error);
+    if (error instanceof Response) return error;
+    console.error(error);
+    return Response.json({ error: { code: "internal", message: "Something went wrong on our side. Nothing was changed." } }, { status: 500 });
+  }
+}
+
+/** State-changing calls made with the browser's cookie must come from our own origin. */
+export function isSameOrigin(request: Request): boolean {
+  const origin = request.headers.get("Origin");
+  const url = new URL(request.url);
+  const host = request.headers.get("X-Forwarded-Host") ?? request.headers.get("Host") ?? url.host;
+  if (!origin) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export async function requireApiUser(request: Request): Promise<SessionUser> {
+  const auth = request.headers.get("Authorization");
+  if (auth) {
+    const match = /^Bearer\s+(\S+)$/i.exec(auth);
+    if (!match) throw new AppError("unauthorised", "Authorization header must be 'Bearer <token>'");
+    const db = await getDb();
+    const [row] = await db
+      .select({ token: apiTokens, user: users })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(and(eq(apiTokens.tokenHash, hashToken(match[1])), isNull(apiTokens.revokedAt), gt(apiTokens.expiresAt, new Date()), eq(users.active, true)));
+    if (!row) throw new AppError("unauthorised", "The token is unknown, expired or revoked");
+    const memberships = await loadMemberships(db, row.user.id);
+    return { id: row.user.id, email: row.user.email, name: row.user.name, memberships, activeOrganisationId: memberships[0]?.organisationId ?? null, sessionIdHash: null };
+  }
+  const user = await getSessionUser(request);
+  if (!user) throw new AppError("unauthorised", "Sign in or send a bearer token");
+  if (!["GET", "HEAD"].includes(request.method) && !isSameOrigin(request))
+    throw new AppError("forbidden", "Cross-origin requests with a session cookie are refused");
+  return user;
+}
+
+export const MAX_JSON_BYTES = 1_000_000;
+
+/** Reads a JSON body (at most 1 MB) and parses it with a strict zod schema: 400 per field. */
+export async function parseJsonBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
+  const type = request.headers.get("Content-Type") ?? "";
+  if (!type.toLowerCase().includes("application/json")) throw new AppError("bad_request", "Send a JSON body with Content-Type: application/json");
+  const text = await request.text();
+  if (text.length > MAX_JSON_BYTES) throw new AppError("too_large", "The request body is larger than 1 MB");
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "The request body is not valid JSON");
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new AppError("bad_request", "Some fields are not valid", { fields: fieldErrors(parsed.error.issues) });
+  return parsed.data;
+}

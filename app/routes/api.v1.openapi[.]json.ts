@@ -1,0 +1,5 @@
+import { openApiDocument } from "#app/openapi.ts";
+
+export async function loader() {
+  return Response.json(openApiDocument);
+}
