@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     root: baseTest.root,
     pool: "forks",
-    include: ["tests/e2e/**/*.e2e.test.ts", "tests/e2e/**/*.test.ts"],
+    include: ["tests/e2e/**/*.test.ts"],
     fileParallelism: false,
     poolOptions: { forks: { singleFork: true } },
     testTimeout: 120_000,

@@ -106,7 +106,7 @@ async function seedInto(tx: Tx, passwordHash: string) {
       hazardType: h.hazardType, source: h.source, initial: withoutRisk(h.initial), residual: withoutRisk(h.residual), status: h.status,
       owner: null, reviewDue: null,
       riskBenefitJustification: (h.residual as { riskBenefit?: string }).riskBenefit ?? (["SUP-10", "ICB-01"].includes(h.key) ? h.residual.justification : null),
-      controls: h.controls.map((c, i) => ({
+      controls: h.controls.map((c) => ({
         kind: c.kind, type: c.type, description: c.description, state: c.state,
         ownerOrganisationId: c.owner === "supplier" ? org.supplier : c.owner === "icb" ? org.icb : logOrg,
       })),

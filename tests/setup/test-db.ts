@@ -153,7 +153,7 @@ export async function dropPostgresTemplates(url: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Per test file
 
-type Current = { open: OpenDb; dropDatabase?: string; dataDir?: string };
+type Current = { open: OpenDb; dropDatabase?: string; url?: string };
 const opened: Current[] = [];
 
 // App code that writes files (evidence, the generated session secret) gets a folder of its own.
@@ -187,7 +187,7 @@ async function openKind(kind: TemplateKind): Promise<OpenDb> {
   if (url) {
     const template = kind === "blank" ? null : postgresTemplateName(url, kind);
     const { open, name } = await createPostgresDatabase(url, template);
-    current = { open, dropDatabase: name };
+    current = { open, dropDatabase: name, url: withDatabase(url, name) };
   } else {
     current = { open: await loadPgliteTemplate(kind) };
   }
@@ -209,6 +209,14 @@ export function openEmptyDb(): Promise<OpenDb> {
 /** A database with nothing in it, not even the migrations. */
 export function openBlankDb(): Promise<OpenDb> {
   return openKind("blank");
+}
+
+/**
+ * PostgreSQL: the URL of the database the last open*Db() created, for tests that need connections
+ * of their own (row locks, concurrency). Null on PGlite, which has one connection only.
+ */
+export function currentTestDbUrl(): string | null {
+  return opened.at(-1)?.url ?? null;
 }
 
 /** Closes every database this file opened (dropping the PostgreSQL ones). Use in afterAll. */
