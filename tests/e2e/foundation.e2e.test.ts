@@ -107,3 +107,25 @@ describe("cso@othersupplier.example", () => {
     await page.context().close();
   });
 });
+
+describe("consultant@wessex.example (viewer at both trusts)", () => {
+  it("switches organisation and the home page follows the active organisation", async () => {
+    const page = await newPage(browser);
+    const consoleErrors = failOnConsoleErrors(page);
+    await signIn(page, app.baseUrl, "consultant@wessex.example");
+    await expect.poll(() => page.getByRole("heading", { level: 2, name: /Hazard logs readable by/ }).innerText()).toContain("Harbourside");
+    expect(await page.getByRole("link", { name: "Wessex Shared EPR — Harbourside DCB0160 hazard log" }).count()).toBe(1);
+    expect(await page.getByRole("link", { name: "Wessex Shared EPR — Northcliff DCB0160 hazard log" }).count()).toBe(0);
+    await page.getByLabel("Organisation").selectOption({ label: "Northcliff Community Health NHS Trust (viewer)" });
+    await page.getByRole("button", { name: "Switch" }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 2, name: /Hazard logs readable by/ }).innerText()).toContain("Northcliff");
+    expect(await page.getByRole("link", { name: "Wessex Shared EPR — Northcliff DCB0160 hazard log" }).count()).toBe(1);
+    expect(await page.getByRole("link", { name: "Wessex Shared EPR — Harbourside DCB0160 hazard log" }).count()).toBe(0);
+    await screenshot(page, "foundation-05-switched-organisation");
+    expect(await checkA11y(page)).toEqual([]);
+    await signOut(page);
+    expect(new URL(page.url()).pathname).toBe("/sign-in");
+    consoleErrors.assertNone();
+    await page.context().close();
+  });
+});
