@@ -129,3 +129,20 @@ describe("consultant@wessex.example (viewer at both trusts)", () => {
     await page.context().close();
   });
 });
+
+describe("cso@harbourside.example", () => {
+  it("opens its local log from the home page and sees its hazards with risk as colour and text", async () => {
+    const page = await newPage(browser);
+    const consoleErrors = failOnConsoleErrors(page);
+    await signIn(page, app.baseUrl, "cso@harbourside.example");
+    await page.getByRole("link", { name: "Wessex Shared EPR — Harbourside DCB0160 hazard log" }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).innerText()).toContain("Harbourside DCB0160 hazard log");
+    expect(await page.getByRole("cell", { name: "H-001", exact: true }).count()).toBe(1);
+    expect(await page.getByText("43 hazards match").count()).toBe(1);
+    expect(await page.getByText("Undesirable").count()).toBeGreaterThan(0);
+    await screenshot(page, "foundation-06-harbourside-log");
+    expect(await checkA11y(page)).toEqual([]);
+    consoleErrors.assertNone();
+    await page.context().close();
+  });
+});
