@@ -4,12 +4,12 @@
 import { and, asc, count, desc, eq, ilike, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
-import { CONTROL_KINDS, CONTROL_STATES, CONTROL_TYPES, controls, hazardControls, hazards, hazardVersions, HAZARD_STATUSES, users, type HazardRow } from "#db/schema/index.ts";
+import { CONTROL_STATES, controls, hazardControls, hazards, hazardVersions, HAZARD_STATUSES, users, type HazardRow } from "#db/schema/index.ts";
 import type { SessionUser } from "./auth.server.ts";
 import { appendAudit } from "./audit.server.ts";
 import { getDb } from "./db.server.ts";
 import { diffSnapshots, fieldLabel, type FieldChange } from "./domain/hazard-diff.ts";
-import { AssessmentInput, HAZARD_TYPES, HazardInput, LIMITS, SOURCES } from "./domain/hazard-fields.ts";
+import { AssessmentInput, ControlInput, HAZARD_TYPES, HazardInput, LIMITS, SOURCES } from "./domain/hazard-fields.ts";
 import { snapshotOf, type HazardView } from "./domain/hazard-view.ts";
 import { lookupRiskOrNull, needsRiskBenefitJustification } from "./domain/risk.ts";
 import { AppError, fieldErrors, forbidden, notFound } from "./errors.server.ts";
@@ -25,17 +25,10 @@ const text = (max: number) => z.string().trim().max(max, `must be ${max} charact
 const optionalText = (max: number) => text(max).nullable().optional();
 
 /** A control in a PATCH: with `id` it updates that control of this hazard (omitted attributes kept). */
-export const PatchControl = z
-  .object({
-    id: z.string().uuid().optional(),
-    kind: z.enum(CONTROL_KINDS),
-    type: z.enum(CONTROL_TYPES),
-    description: text(LIMITS.text).min(1, "is required"),
-    ownerOrganisationId: z.string().uuid().optional(),
-    state: z.enum(CONTROL_STATES).optional(),
-    evidenceRefs: z.array(text(LIMITS.short)).max(20).optional(),
-  })
-  .strict();
+export const PatchControl = ControlInput.extend({
+  state: z.enum(CONTROL_STATES).optional(),
+  evidenceRefs: z.array(text(LIMITS.short)).max(20).optional(),
+}).strict();
 export type PatchControl = z.infer<typeof PatchControl>;
 
 /**
