@@ -3,7 +3,7 @@ import { and, count, inArray, isNull } from "drizzle-orm";
 import { hazards, organisations } from "#db/schema/index.ts";
 import type { SessionUser } from "./auth.server.ts";
 import { getDb } from "./db.server.ts";
-import { canReadLog } from "./domain/permissions.ts";
+import { canReadLog, type MembershipFacts } from "./domain/permissions.ts";
 import { can, loadLogsWithFacts, type LogWithFacts } from "./permissions.server.ts";
 
 export type LogSummary = {
@@ -20,9 +20,10 @@ export type LogCounts = { total: number; byStatus: Record<"open" | "transferred"
 
 const SCOPE_ORDER = { platform: 0, shared: 1, local: 2 } as const;
 
-export async function listReadableLogs(user: SessionUser): Promise<LogSummary[]> {
+/** Logs the user may read; pass `readers` to narrow to some memberships (the active organisation). */
+export async function listReadableLogs(user: SessionUser, readers: MembershipFacts[] = user.memberships): Promise<LogSummary[]> {
   const db = await getDb();
-  const readable = (await loadLogsWithFacts(db)).filter((l) => canReadLog(user.memberships, l.facts));
+  const readable = (await loadLogsWithFacts(db)).filter((l) => canReadLog(readers, l.facts));
   return summarise(user, readable);
 }
 

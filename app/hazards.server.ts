@@ -9,6 +9,7 @@ import type { SessionUser } from "./auth.server.ts";
 import { appendAudit } from "./audit.server.ts";
 import { getDb } from "./db.server.ts";
 import { diffSnapshots, fieldLabel, type FieldChange } from "./domain/hazard-diff.ts";
+import { isUuid } from "./domain/ids.ts";
 import { AssessmentInput, ControlInput, HAZARD_TYPES, HazardInput, LIMITS, SOURCES } from "./domain/hazard-fields.ts";
 import { snapshotOf, type HazardView } from "./domain/hazard-view.ts";
 import { lookupRiskOrNull, needsRiskBenefitJustification } from "./domain/risk.ts";
@@ -16,7 +17,6 @@ import { AppError, fieldErrors, forbidden, notFound } from "./errors.server.ts";
 import { assessmentColumns, buildViews, insertHazard, loadHazardView, loadRiskScheme, searchTextOf, writeVersion, type Actor, type Tx } from "./hazard-store.server.ts";
 import { can, requireLog, type LogWithFacts } from "./permissions.server.ts";
 
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 // ---------------------------------------------------------------------------------------------
 // Schemas

@@ -4,12 +4,12 @@ import { inArray } from "drizzle-orm";
 import type { Db } from "#db/client.ts";
 import { deployments, hazardLogs, platforms, type HazardLogRow } from "#db/schema/index.ts";
 import type { SessionUser } from "./auth.server.ts";
+import { isUuid } from "./domain/ids.ts";
 import { canOnLog, canReadLog, type LogFacts, type Permission } from "./domain/permissions.ts";
 import { forbidden, notFound } from "./errors.server.ts";
 
 export type LogWithFacts = HazardLogRow & { facts: LogFacts; platformName: string };
 
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 /** Every log with the facts that decide who reads it (one query per table, not per log). */
 export async function loadLogsWithFacts(db: Db, ids?: string[]): Promise<LogWithFacts[]> {

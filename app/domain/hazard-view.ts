@@ -138,6 +138,12 @@ export function buildHazardView(row: HazardRow, controls: ControlWithLink[], ups
   };
 }
 
+/** A review is overdue when its date has passed and the hazard is not closed (the list filter
+ * `overdue=true` in hazards.server.ts asks the database the same question). */
+export function isReviewOverdue(h: Pick<HazardView, "reviewDue" | "status">, today: string): boolean {
+  return !!h.reviewDue && h.reviewDue < today && h.status !== "closed";
+}
+
 /** What a version snapshot keeps: the view without its bookkeeping (version and times). */
 export function snapshotOf(view: HazardView): Record<string, unknown> {
   const { version: _v, createdAt: _c, updatedAt: _u, ...rest } = view;

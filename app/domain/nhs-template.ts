@@ -10,6 +10,7 @@
 //   indented two spaces. Exact both ways for any text, and readable in Excel.
 // - An Evidence item is "[State] owner organisation" then the evidence refs as "- " sub-items.
 // - Control order is normalised to template order (existing before additional, then by pair).
+import { isUuid } from "./ids.ts";
 import { HAZARD_TYPES, HazardInput, SOURCES } from "./hazard-fields.ts";
 import type { ControlView, HazardView } from "./hazard-view.ts";
 import { lookupRisk, LIKELIHOODS, SEVERITIES, type RiskScheme } from "./risk.ts";
@@ -164,7 +165,6 @@ function matchWord(raw: string, codes: readonly string[], words: Record<string, 
   const wanted = squash(raw);
   return codes.find((code) => [code, words[code], scheme.find((l) => l.code === code)?.label ?? ""].some((w) => w && squash(w) === wanted));
 }
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads one data row back into writable hazard fields; problems name the column letter. */
 export function rowToHazardInput(row: Readonly<Record<string, string>>, scheme: Pick<RiskScheme, "severities" | "likelihoods" | "matrix">, opts: ImportOptions = {}): RowResult {
@@ -219,7 +219,7 @@ export function rowToHazardInput(row: Readonly<Record<string, string>>, scheme: 
         control.state = head[1].toLowerCase() as typeof control.state;
         control.evidenceRefs = decodeList(ev.slice(head[0].length), "- ");
         const owner = head[2]?.trim();
-        const id = owner ? (UUID.test(owner) ? owner : orgIds.get(owner.toLowerCase())) : undefined;
+        const id = owner ? (isUuid(owner) ? owner : orgIds.get(owner.toLowerCase())) : undefined;
         if (owner && !id) report(s.evid, `unknown organisation "${owner}" (entry ${i + 1})`);
         if (id) control.ownerOrganisationId = id;
       } else if (ev !== undefined) {

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { ROLE_NAMES, SCOPE_NAMES } from "#app/components/labels.ts";
 import { requireUser } from "#app/auth.server.ts";
 import { loadHome } from "#app/home.server.ts";
 import { getDefaultRiskScheme } from "#app/risk-schemes.server.ts";
@@ -17,8 +18,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const ROLE_NAMES: Record<string, string> = { cso: "Clinical safety officer", contributor: "Contributor", approver: "Approver", viewer: "Viewer", admin: "Administrator" };
-const SCOPE_NAMES: Record<string, string> = { platform: "Supplier (platform)", shared: "ICB shared", local: "Trust local" };
 
 export default function Home() {
   const { name, memberships, active, logs, riskColours } = useLoaderData<typeof loader>();

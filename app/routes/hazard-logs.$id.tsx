@@ -2,11 +2,13 @@
 // editing hazards in the browser is still to come (the JSON API already does it).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { STATUS_NAMES } from "#app/components/labels.ts";
 import { requireUser } from "#app/auth.server.ts";
 import { Breadcrumbs } from "#app/components/breadcrumbs.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { RiskBadge } from "#app/components/risk.tsx";
 import { getDb } from "#app/db.server.ts";
+import { isReviewOverdue } from "#app/domain/hazard-view.ts";
 import { describeRisk } from "#app/domain/risk.ts";
 import { AppError } from "#app/errors.server.ts";
 import { listHazards } from "#app/hazards.server.ts";
@@ -35,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         status: h.status,
         owner: h.owner,
         reviewDue: h.reviewDue,
-        overdue: !!h.reviewDue && h.reviewDue < today && h.status !== "closed",
+        overdue: isReviewOverdue(h, today),
         inherited: !!h.upstream,
         upstreamPending: !!h.upstream && h.upstream.acceptedVersion !== h.upstream.currentVersion,
         initial: h.initial.risk ? describeRisk(scheme, h.initial.risk) : null,
@@ -48,7 +50,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
 }
 
-const STATUS_NAMES: Record<string, string> = { open: "Open", transferred: "Transferred", closed: "Closed" };
 
 export default function HazardLogPage() {
   const { log, total, nextCursor, hazards } = useLoaderData<typeof loader>();

@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Button, Select, TextInput } from "nhsuk-react-components";
 import { z } from "zod";
 import { ROLES } from "#db/schema/organisations";
+import { ROLE_NAMES } from "#app/components/labels.ts";
 import { requireUser } from "#app/auth.server.ts";
 import { Breadcrumbs } from "#app/components/breadcrumbs.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
@@ -54,7 +55,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return redirect(`/organisations/${m.slug}`);
 }
 
-const ROLE_NAMES: Record<string, string> = { cso: "Clinical safety officer", contributor: "Contributor", approver: "Approver", viewer: "Viewer", admin: "Administrator" };
 
 export default function OrganisationPage() {
   const { organisation, canManage, members } = useLoaderData<typeof loader>();

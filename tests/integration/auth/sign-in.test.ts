@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { sessions, signInThrottle } from "#db/schema/index.ts";
 import { closeTestDb, openTestDb, type Db } from "#tests/setup/test-db.ts";
-import { BASE, context, cookieFrom, formRequest, getRequest, settle } from "#tests/support/requests.ts";
+import { BASE, context, cookieFrom, formRequest, getRequest, settle, userId } from "#tests/support/requests.ts";
 import { action as signIn } from "#app/routes/sign-in.tsx";
 import { action as signOut } from "#app/routes/sign-out.tsx";
 import { loader as home } from "#app/routes/_index.tsx";
@@ -75,7 +75,7 @@ test("sign-out ends the session on the server, so the old cookie no longer works
 
 test("an idle session (over 30 minutes) is refused", async () => {
   const signedIn = await attempt("engineer@supplier.example", "demo-password", "10.7.0.1");
-  await db.update(sessions).set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) }).where(eq(sessions.activeOrganisationId, sessions.activeOrganisationId));
+  await db.update(sessions).set({ lastSeenAt: new Date(Date.now() - 31 * 60_000) }).where(eq(sessions.userId, await userId(db, "engineer@supplier.example")));
   const page = await settle(() => home({ request: getRequest("/", { Cookie: cookieFrom(signedIn) }), params: {}, context: context() } as never));
   expect(page.status).toBe(302);
 });
