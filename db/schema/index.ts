@@ -5,3 +5,5 @@ export * from "./platforms";
 export * from "./hazard-logs";
 export * from "./audit";
 export * from "./incidents";
+export * from "./sign-off";
+export * from "./imports";
