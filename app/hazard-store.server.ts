@@ -6,6 +6,7 @@ import type { Db } from "#db/client.ts";
 import { controls, hazardControls, hazardLogs, hazards, hazardVersions, riskSchemes, type HazardRow } from "#db/schema/index.ts";
 import { buildHazardView, snapshotOf, type ControlWithLink, type HazardView } from "./domain/hazard-view.ts";
 import type { ControlInput, HazardInput } from "./domain/hazard-fields.ts";
+import { releaseCasesInReview } from "./case-invalidation.server.ts";
 import { lookupRiskOrNull, type RiskScheme } from "./domain/risk.ts";
 
 export type Tx = Db;
@@ -135,6 +136,7 @@ export async function insertInheritedHazard(
 }
 
 export async function writeVersion(tx: Tx, view: HazardView, changes: { field: string; from: unknown; to: unknown }[], reason: string | null, actor: Actor) {
+  await releaseCasesInReview(tx, view.hazardLogId, actor);
   await tx.insert(hazardVersions).values({
     hazardId: view.id,
     version: view.version,

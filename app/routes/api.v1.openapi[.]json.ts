@@ -1,3 +1,4 @@
+import "#app/openapi-safety-cases.ts";
 import "#app/openapi-hazards.ts";
 import { openApiDocument } from "#app/openapi.ts";
 
