@@ -1,7 +1,8 @@
 // Organisation members: listed for every member; added and deactivated by the organisation's admin.
 // Users are never deleted: signatures and audit entries must keep pointing at them.
-import { and, asc, eq, isNull } from "drizzle-orm";
-import { apiTokens, memberships, sessions, users } from "#db/schema/index.ts";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import type { Db } from "#db/client.ts";
+import { apiTokens, memberships, organisations, sessions, users } from "#db/schema/index.ts";
 import type { Role } from "#db/schema/organisations";
 import type { SessionUser } from "./auth.server.ts";
 import { appendAudit } from "./audit.server.ts";
@@ -9,6 +10,7 @@ import { getDb } from "./db.server.ts";
 import { canManageMembers } from "./domain/permissions.ts";
 import { AppError, forbidden, notFound } from "./errors.server.ts";
 import { hashPassword } from "./password.server.ts";
+import { loadLogsWithFacts } from "./permissions.server.ts";
 
 export function requireMembershipBySlug(user: SessionUser, slug: string) {
   const m = user.memberships.find((x) => x.slug === slug);
@@ -61,4 +63,14 @@ export async function deactivateMember(user: SessionUser, organisationId: string
     }
     await appendAudit(tx, { organisationId, actor: { userId: user.id, name: user.name }, action: "member.deactivated", entityType: "membership", entityId: m.userId, changes: { role: m.role }, requestId });
   });
+}
+
+/** The organisations taking part in a log's platform: its supplier, the ICB and every deploying trust. */
+export async function platformOrganisations(db: Db, hazardLogId: string) {
+  const [log] = await loadLogsWithFacts(db, [hazardLogId]);
+  if (!log) return [];
+  const { supplierOrganisationId, icbOrganisationId, deployerOrganisationIds } = log.facts.platform;
+  const ids = [supplierOrganisationId, icbOrganisationId, ...deployerOrganisationIds];
+  const rows = await db.select({ id: organisations.id, name: organisations.name, kind: organisations.kind }).from(organisations).where(inArray(organisations.id, ids));
+  return ids.map((id) => rows.find((r) => r.id === id)!).filter(Boolean);
 }

@@ -157,3 +157,14 @@ export async function readableCases(db: Db, user: SessionUser) {
   const readable = new Map(logs.filter((l) => canReadLog(user.memberships, l.facts)).map((l) => [l.id, l]));
   return rows.filter((r) => readable.has(r.hazardLogId)).map((row) => ({ row, log: readable.get(row.hazardLogId)! }));
 }
+
+/** The cases of one log, newest first, for its safety-cases page. */
+export async function casesOfLog(db: Db, hazardLogId: string) {
+  const rows = await db.select().from(safetyCases).where(eq(safetyCases.hazardLogId, hazardLogId));
+  return rows
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+    .map((r) => {
+      const ctx = snapshotOfCase(r).context;
+      return { id: r.id, title: r.title, state: r.state, signed: ctx.requiredSignatories.length - missingSlots(ctx).length, required: ctx.requiredSignatories.length, updatedAt: r.updatedAt.toISOString() };
+    });
+}

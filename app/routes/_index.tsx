@@ -3,6 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { ROLE_NAMES, SCOPE_NAMES } from "#app/components/labels.ts";
 import { requireUser } from "#app/auth.server.ts";
 import { loadHome } from "#app/home.server.ts";
+import { loadMyWork } from "#app/my-work.server.ts";
+import { MyCases } from "#app/components/case-lists.tsx";
 import { getDefaultRiskScheme } from "#app/risk-schemes.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Home – Clinical safety workflow" }];
@@ -14,16 +16,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
     name: user.name,
     memberships: user.memberships.map((m) => ({ id: m.organisationId, name: m.organisationName, slug: m.slug, kind: m.kind, role: m.role })),
     ...home,
+    work: await loadMyWork(user),
     riskColours: (await getDefaultRiskScheme()).colours,
   };
 }
 
 
 export default function Home() {
-  const { name, memberships, active, logs, riskColours } = useLoaderData<typeof loader>();
+  const { name, memberships, active, logs, riskColours, work } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Welcome, {name}</h1>
+      <MyCases work={work} />
       <h2 className="nhsuk-heading-m">Your organisations</h2>
       <table className="nhsuk-table app-table-compact">
         <caption className="nhsuk-u-visually-hidden">Your organisations and role</caption>
