@@ -56,8 +56,31 @@ const CaseEvent = {
   },
 };
 
+const LogIssue = {
+  type: "object",
+  description: "The log's issue workflow: draft → in_review → issued (request changes returns to draft). Issuing freezes a baseline.",
+  properties: {
+    hazardLogId: uuid, number: { type: "integer", description: "The issue cycle" },
+    state: { type: "string", enum: ["draft", "in_review", "issued"] },
+    version: { type: "integer", minimum: 0, description: "Send it back as expectedVersion (0 before the first event)" },
+    allowedEvents: { type: "array", items: { type: "string" } },
+    changeRequest: { type: ["object", "null"], properties: { comment: { type: "string" } } },
+    pendingUpstreamChanges: { type: "integer", description: "Inherited hazards whose upstream change is not yet accepted; submitting needs 0" },
+    issued: { type: "array", items: { type: "object", properties: { number: { type: "integer" }, hazardLogVersion: { type: "integer" }, sha256: { type: "string" }, issuedAt: { type: "string", format: "date-time" } } } },
+  },
+};
+
 registerPaths(
   {
+    "/api/v1/hazard-logs/{id}/issue": {
+      get: { summary: "The log's issue workflow and its issued versions", parameters: [idParam("id")], responses: { "200": ok("Where the issue stands", ref("LogIssue")), "404": err("No such readable log"), ...STD_ERRORS } },
+      post: {
+        summary: "Send an issue event (SUBMIT_FOR_REVIEW, ISSUE, REQUEST_CHANGES, START_NEW_VERSION)",
+        parameters: [idParam("id")],
+        requestBody: { required: true, content: json({ type: "object", additionalProperties: false, required: ["type", "expectedVersion"], properties: { type: { type: "string", enum: ["SUBMIT_FOR_REVIEW", "ISSUE", "REQUEST_CHANGES", "START_NEW_VERSION"] }, expectedVersion: { type: "integer", minimum: 0 }, comment: { type: "string", maxLength: 4000 } } }) },
+        responses: { "200": ok("After the event", ref("LogIssue")), "400": err("Bad input"), "403": err("Not the owning organisation's CSO (or approver, for REQUEST_CHANGES)"), "404": err("No such readable log"), "409": err("Stale expectedVersion"), "422": err("Not allowed now (e.g. upstream changes not yet accepted, or nothing changed since the last issue)"), ...STD_ERRORS },
+      },
+    },
     "/api/v1/safety-cases": {
       post: {
         summary: "Start a Clinical Safety Case for a hazard log",
@@ -88,5 +111,5 @@ registerPaths(
       },
     },
   },
-  { SafetyCase, Signature, CaseEvent },
+  { SafetyCase, Signature, CaseEvent, LogIssue },
 );
