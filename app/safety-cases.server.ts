@@ -112,14 +112,13 @@ export async function sendCaseEvent(
   requireFields(input);
   const actor = chooseActor(user, restoreAndSnapshot(row), input.type);
   if (!actor) throw forbidden(input.type === "SIGN" || input.type === "REQUEST_CHANGES" ? "Your role in your organisation does not sign this safety case" : "Only the owning organisation's CSO can do that");
+  // A stale version is refused before the (deliberately slow) password check; checked again under lock.
+  if (row.version !== input.expectedVersion) throw staleVersion(input.expectedVersion, row.version, await buildCaseView(db, user, row, log));
   if (input.type === "SIGN") await reauthenticate(user, input.password!, ctx.clientIp);
 
   const saved = await db.transaction(async (tx) => {
     const [locked] = await tx.select().from(safetyCases).where(eq(safetyCases.id, id)).for("update");
-    if (locked.version !== input.expectedVersion)
-      throw new AppError("stale_version", `The safety case has changed since you read it (you sent version ${input.expectedVersion}, it is now at version ${locked.version})`, {
-        current: await buildCaseView(tx, user, locked, log),
-      });
+    if (locked.version !== input.expectedVersion) throw staleVersion(input.expectedVersion, locked.version, await buildCaseView(tx, user, locked, log));
     const machine = restoreCase(locked);
     const before = machine.getSnapshot();
     let baselineId = locked.baselineId;
@@ -184,6 +183,10 @@ export async function sendCaseEvent(
     return updated;
   });
   return buildCaseView(db, user, saved, log);
+}
+
+function staleVersion(sent: number, now: number, current: SafetyCaseView) {
+  return new AppError("stale_version", `The safety case has changed since you read it (you sent version ${sent}, it is now at version ${now})`, { current });
 }
 
 function restoreAndSnapshot(row: Parameters<typeof restoreCase>[0]) {

@@ -69,6 +69,21 @@ it("the supplier CSO starts, scopes and submits a safety case, and signs it", as
   });
 });
 
+it("the supplier CSO issues a version of the log: review, then issue with its baseline hash", async () => {
+  await as("cso@supplier.example", async (page) => {
+    await page.getByRole("link", { name: SUPPLIER_LOG }).click();
+    await page.waitForURL(/\/hazard-logs\/[0-9a-f-]+$/);
+    await page.goto(`${page.url()}/issue`);
+    await page.getByRole("button", { name: "Submit for review" }).click();
+    await page.getByRole("button", { name: "Issue this version" }).click();
+    await page.getByRole("button", { name: "Start the next version" }).waitFor();
+    const issued = page.getByRole("table", { name: /Issued versions/ });
+    expect(await issued.innerText()).toMatch(/[0-9a-f]{64}/);
+    await screenshot(page, "sign-off-08-log-issued");
+    expect(await checkA11y(page)).toEqual([]);
+  });
+});
+
 it("the ICB CSO, the ICB approver and both trust CSOs sign in turn; the case is approved", async () => {
   // Each sees the case in "Awaiting your signature" on their home page first.
   for (const [email, shot] of [
