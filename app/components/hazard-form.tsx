@@ -91,7 +91,7 @@ export function HazardForm(p: HazardFormProps) {
         ) : null}
         <div className="app-grid-2">
           <TextField name="owner" label="Owner" hint="The person responsible for this hazard." defaultValue={v.owner} error={errors.owner} />
-          <TextField name="reviewDue" type="date" label="Review due date" hint="For example, 31/03/2026." defaultValue={v.reviewDue} error={errors.reviewDue} />
+          <TextField name="reviewDue" type="date" label="Review due date" hint="When this hazard should next be reviewed." defaultValue={v.reviewDue} error={errors.reviewDue} />
         </div>
         <ControlRows values={v} errors={errors} organisations={p.organisations} defaultOwner={p.defaultOwner} />
         {p.mayAssess ? <AssessmentFields scheme={p.scheme} values={v} errors={errors} /> : (
