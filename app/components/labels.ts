@@ -10,3 +10,17 @@ export const MEANING_NAMES: Record<string, string> = {
 };
 /** Signing roles as slots name them. */
 export const SIGNATORY_ROLE_NAMES: Record<string, string> = { cso: "Clinical safety officer", approver: "Approver" };
+export const CONTROL_KIND_NAMES: Record<string, string> = { existing: "Existing", additional: "Additional" };
+export const CONTROL_TYPE_NAMES: Record<string, string> = { design: "Design", test: "Test", training: "Training", business_process: "Business process change" };
+export const CONTROL_STATE_NAMES: Record<string, string> = { planned: "Planned", implemented: "Implemented", verified: "Verified" };
+
+/** "WrongDrugDose" → "Wrong drug dose": the taxonomy codes read as words. */
+export function hazardTypeName(code: string | null | undefined): string {
+  if (!code) return "";
+  return code.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase().replace(/^./, (c) => c.toUpperCase());
+}
+
+/** Sources are stored as words already ("live testing"); only the first letter changes. */
+export function sourceName(code: string | null | undefined): string {
+  return code ? code.replace(/^./, (c) => c.toUpperCase()) : "";
+}

@@ -1,0 +1,122 @@
+// A hazard: every field, controls, both assessments, upstream state, history; and for those allowed,
+// Edit and the status changes (close, transfer, reopen, deprecate), each with its reason.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { requireUser } from "#app/auth.server.ts";
+import { Breadcrumbs } from "#app/components/breadcrumbs.tsx";
+import { describeChanges, wordsFor } from "#app/components/change-text.ts";
+import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
+import { formatDateTime, londonToday } from "#app/components/format.ts";
+import { FormErrorSummary } from "#app/components/forms.tsx";
+import { HazardActions, reasonFieldKey, type StatusAction } from "#app/components/hazard-actions.tsx";
+import { AssessmentTable, ControlsTable, HazardFields } from "#app/components/hazard-details.tsx";
+import { HazardHistory } from "#app/components/hazard-history.tsx";
+import { STATUS_NAMES } from "#app/components/labels.ts";
+import { statusActionsFor } from "#app/domain/hazard-form.ts";
+import { isReviewOverdue } from "#app/domain/hazard-view.ts";
+import { describeRisk } from "#app/domain/risk.ts";
+import { appErrorToHazardForm, hazardFormFailure, isStatusIntent, readStatusChange, throwRouteError } from "#app/hazard-forms.server.ts";
+import { loadHazardPage } from "#app/hazard-pages.server.ts";
+import { updateHazard } from "#app/hazards.server.ts";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `${data.hazard.ref} ${data.hazard.title}` : "Hazard"} – Clinical safety workflow` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const page = await loadHazardPage(user, params.id ?? "").catch(throwRouteError);
+  const { hazard, scheme } = page;
+  const words = wordsFor(scheme, page.organisations, hazard.controls);
+  return {
+    hazard,
+    log: page.log,
+    upstreamLog: page.upstreamLog,
+    risk: {
+      initial: hazard.initial.risk ? describeRisk(scheme, hazard.initial.risk) : null,
+      residual: hazard.residual.risk ? describeRisk(scheme, hazard.residual.risk) : null,
+    },
+    words,
+    overdue: isReviewOverdue(hazard, londonToday()),
+    deprecatedAt: hazard.deprecated ? formatDateTime(hazard.deprecated.at) : null,
+    history: page.history.map((e) => ({ version: e.version, at: formatDateTime(e.at), user: e.user?.name ?? null, reason: e.reason, changes: describeChanges(e.changes, words) })),
+    mayEdit: page.mayEdit,
+    statusActions: page.mayAssess ? statusActionsFor(hazard) : [],
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const id = params.id ?? "";
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  if (!isStatusIntent(intent)) return hazardFormFailure({ formError: "Choose what to do with the hazard", errors: {}, values: {} });
+  const form = readStatusChange(formData, intent);
+  if (!form.ok) return hazardFormFailure(form, 400, { intent });
+  try {
+    await updateHazard(user, id, form.data, context?.requestId ?? null);
+    return redirect(`/hazards/${id}`);
+  } catch (error) {
+    return appErrorToHazardForm(error, form.values, [], { intent });
+  }
+}
+
+function Inheritance({ hazard, upstreamLog }: { hazard: ReturnType<typeof useLoaderData<typeof loader>>["hazard"]; upstreamLog: { id: string; title: string } | null }) {
+  if (!hazard.upstream) return null;
+  const { ref, acceptedVersion, currentVersion } = hazard.upstream;
+  const pending = acceptedVersion !== currentVersion;
+  return (
+    <div className="nhsuk-inset-text">
+      <p>
+        Inherited from <Link to={`/hazards/${hazard.upstream.hazardId}`}>{ref}</Link>
+        {upstreamLog ? <> in {upstreamLog.title}</> : null}. Fields marked “Upstream” are read-only here.
+      </p>
+      <p className="nhsuk-u-margin-bottom-0">
+        Upstream version accepted: <strong>{acceptedVersion ?? "none yet"}</strong>; current upstream version: <strong>{currentVersion}</strong>
+        {pending ? " — a newer upstream version has not been accepted yet." : " — up to date."}
+      </p>
+    </div>
+  );
+}
+
+export default function HazardPage() {
+  const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { hazard } = data;
+  const intent = result && "intent" in result ? (result.intent as StatusAction) : null;
+  const reasonError = result?.errors?.reason ?? result?.errors?.version;
+  const summaryErrors = intent && reasonError ? { [reasonFieldKey(intent)]: reasonError } : {};
+  return (
+    <>
+      <Breadcrumbs items={[{ label: data.log.title, to: `/hazard-logs/${data.log.id}` }, { label: hazard.ref, to: `/hazards/${hazard.id}` }]} />
+      <FormErrorSummary state={result ? { formError: result.formError, errors: summaryErrors } : undefined} />
+      <span className="nhsuk-caption-l">{hazard.ref} · {STATUS_NAMES[hazard.status]} · version {hazard.version}</span>
+      <h1>{hazard.title || "Untitled hazard"}</h1>
+      {hazard.deprecated ? (
+        <div className="nhsuk-warning-callout">
+          <h2 className="nhsuk-warning-callout__label"><span role="text"><span className="nhsuk-u-visually-hidden">Important: </span>Deprecated</span></h2>
+          <p>Deprecated on {data.deprecatedAt}: {hazard.deprecated.reason}</p>
+        </div>
+      ) : null}
+      <Inheritance hazard={hazard} upstreamLog={data.upstreamLog} />
+      {data.mayEdit ? <p><Link to={`/hazards/${hazard.id}/edit`} className="nhsuk-button nhsuk-u-margin-bottom-0">Edit<span className="nhsuk-u-visually-hidden"> {hazard.ref}</span></Link></p> : null}
+      <h2 className="nhsuk-heading-m">Hazard</h2>
+      <HazardFields hazard={hazard} risk={data.risk} words={data.words} overdue={data.overdue} />
+      <h2 className="nhsuk-heading-m">Controls</h2>
+      <ControlsTable hazard={hazard} risk={data.risk} words={data.words} overdue={data.overdue} />
+      <h2 className="nhsuk-heading-m">Risk assessment</h2>
+      <AssessmentTable hazard={hazard} risk={data.risk} words={data.words} overdue={data.overdue} />
+      <h3 className="nhsuk-heading-s">Risk–benefit justification</h3>
+      <p className="app-prewrap">{hazard.riskBenefitJustification || <span className="app-diff-empty">Not given</span>}</p>
+      <HazardActions
+        actions={data.statusActions}
+        version={hazard.version}
+        failed={intent ? { intent, error: reasonError, reason: result?.values?.reason } : null}
+      />
+      <HazardHistory entries={data.history} />
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
