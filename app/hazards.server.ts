@@ -236,7 +236,8 @@ const hasAssessment = (a: { severity?: unknown; likelihood?: unknown } | undefin
 export async function createHazard(user: SessionUser, logId: string, input: HazardInput, requestId?: string | null): Promise<HazardView> {
   const db = await getDb();
   const log = await requireLog(db, user, logId, "edit:hazard");
-  if ((hasAssessment(input.initial) || hasAssessment(input.residual) || input.status !== "open") && !can(user, log, "assess:hazard"))
+  // The risk–benefit justification is part of accepting a risk, so it is the assessor's too.
+  if ((hasAssessment(input.initial) || hasAssessment(input.residual) || !!input.riskBenefitJustification || input.status !== "open") && !can(user, log, "assess:hazard"))
     throw forbidden("Only the clinical safety officer may assess a hazard or set its status");
   return db.transaction(async (tx) => {
     const scheme = await loadRiskScheme(tx, log.riskSchemeId);
@@ -301,7 +302,8 @@ async function applyPatch(
   // Status: `reopen` is the same as status "open".
   const targetStatus = patch.reopen ? "open" : (patch.status ?? row.status);
   const statusChanges = targetStatus !== row.status;
-  const assessing = hasAssessment(patch.initial) || hasAssessment(patch.residual) || statusChanges || !!patch.deprecate;
+  const riskBenefitChanges = patch.riskBenefitJustification !== undefined && patch.riskBenefitJustification !== before.riskBenefitJustification;
+  const assessing = hasAssessment(patch.initial) || hasAssessment(patch.residual) || riskBenefitChanges || statusChanges || !!patch.deprecate;
   if (assessing && !mayAssess) throw forbidden("Only the clinical safety officer may assess, close, transfer, reopen or deprecate a hazard");
   if (patch.deprecate && row.deprecatedAt) throw new AppError("not_allowed", "The hazard is already deprecated");
 

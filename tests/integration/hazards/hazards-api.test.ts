@@ -80,6 +80,8 @@ describe("creating a hazard", () => {
     expect(assessed.status).toBe(403);
     const closed = await createHazard(t.engineer, supplierLog, { title: "Contributor closed", status: "closed" });
     expect(closed.status).toBe(403);
+    const justified = await createHazard(t.engineer, supplierLog, { title: "Contributor justified", riskBenefitJustification: "Benefits outweigh" });
+    expect(justified.status).toBe(403);
   });
 });
 
@@ -176,6 +178,7 @@ describe("editing a hazard", () => {
     const v = (await getHazard(t.cso, id)).body.version;
     expect((await patchHazard(t.engineer, id, { version: v, status: "transferred", reason: "x" })).status).toBe(403);
     expect((await patchHazard(t.engineer, id, { version: v, residual: { severity: "minor" }, reason: "x" })).status).toBe(403);
+    expect((await patchHazard(t.engineer, id, { version: v, riskBenefitJustification: "Accepted for the benefit", reason: "x" })).status).toBe(403);
     const ok = await patchHazard(t.engineer, id, { version: v, description: "Banner hidden below 360px wide", reason: "Clarified" });
     expect(ok.status).toBe(200);
   });
