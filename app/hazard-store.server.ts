@@ -7,6 +7,8 @@ import { controls, hazardControls, hazardLogs, hazards, hazardVersions, riskSche
 import { buildHazardView, snapshotOf, type ControlWithLink, type HazardView } from "./domain/hazard-view.ts";
 import type { ControlInput, HazardInput } from "./domain/hazard-fields.ts";
 import { releaseCasesInReview } from "./case-invalidation.server.ts";
+import { inheritDownstream, propagateChange } from "./propagation.server.ts";
+import { reachesDownstream } from "./domain/inheritance.ts";
 import { lookupRiskOrNull, type RiskScheme } from "./domain/risk.ts";
 
 export type Tx = Db;
@@ -73,7 +75,10 @@ export async function insertControls(tx: Tx, hazardId: string, hazardLogId: stri
 
 type LogForWrite = { id: string; organisationId: string };
 
-export async function insertHazard(tx: Tx, args: { log: LogForWrite; scheme: RiskScheme; input: HazardInput; actor: Actor; reason?: string | null }): Promise<HazardView> {
+/** `downstream: "skip"` is for the seed, which sets up each log's inherited rows itself. */
+type Downstream = { downstream?: "inherit" | "skip" };
+
+export async function insertHazard(tx: Tx, args: { log: LogForWrite; scheme: RiskScheme; input: HazardInput; actor: Actor; reason?: string | null } & Downstream): Promise<HazardView> {
   const { log, scheme, input, actor } = args;
   const refNumber = await allocateRef(tx, log.id);
   const [row] = await tx
@@ -101,13 +106,14 @@ export async function insertHazard(tx: Tx, args: { log: LogForWrite; scheme: Ris
   await insertControls(tx, row.id, log.id, input.controls, log.organisationId);
   const view = await loadHazardView(tx, row.id);
   await writeVersion(tx, view, [], args.reason ?? null, actor);
+  if (args.downstream !== "skip") await inheritDownstream(tx, view, actor);
   return view;
 }
 
 /** An inherited hazard row: only the local fields; the rest is read through the upstream. */
 export async function insertInheritedHazard(
   tx: Tx,
-  args: { log: LogForWrite; scheme: RiskScheme; upstream: HazardView; acceptedVersion: number | null; actor: Actor },
+  args: { log: LogForWrite; scheme: RiskScheme; upstream: HazardView; acceptedVersion: number | null; actor: Actor } & Downstream,
 ): Promise<HazardView> {
   const { log, scheme, upstream, actor } = args;
   const refNumber = await allocateRef(tx, log.id);
@@ -132,6 +138,7 @@ export async function insertInheritedHazard(
     .returning();
   const view = await loadHazardView(tx, row.id);
   await writeVersion(tx, view, [], "Inherited from the upstream log", actor);
+  if (args.downstream !== "skip") await inheritDownstream(tx, view, actor);
   return view;
 }
 
@@ -146,6 +153,9 @@ export async function writeVersion(tx: Tx, view: HazardView, changes: { field: s
     userId: actor.userId,
     organisationId: actor.organisationId,
   });
+  // Version 1 is a new hazard (nothing inherits it yet); later changes to what inheriting logs take
+  // from it reach every one of them.
+  if (view.version > 1 && changes.some(reachesDownstream)) await propagateChange(tx, view, actor);
 }
 
 async function loadControls(tx: Tx, hazardIds: string[]): Promise<Map<string, ControlWithLink[]>> {

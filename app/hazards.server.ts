@@ -107,15 +107,15 @@ export function parseListQuery(params: URLSearchParams | Record<string, string |
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-function actorOf(user: SessionUser, log: LogWithFacts): Actor {
+export function actorOf(user: SessionUser, log: LogWithFacts): Actor {
   return { userId: user.id, organisationId: log.organisationId };
 }
-function auditActor(user: SessionUser, log: LogWithFacts) {
+export function auditActor(user: SessionUser, log: LogWithFacts) {
   return { userId: user.id, name: user.name, role: user.memberships.find((m) => m.organisationId === log.organisationId)?.role ?? null };
 }
 
 /** The hazard's row and its log, if the user may do `permission` there (404 when unreadable). */
-async function requireHazard(user: SessionUser, id: string, permission: "read:log" | "edit:hazard" = "read:log") {
+export async function requireHazard(user: SessionUser, id: string, permission: "read:log" | "edit:hazard" | "assess:hazard" = "read:log") {
   if (!isUuid(id)) throw notFound("Hazard");
   const db = await getDb();
   const [row] = await db.select().from(hazards).where(eq(hazards.id, id));

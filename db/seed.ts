@@ -119,7 +119,7 @@ async function seedInto(tx: Tx, passwordHash: string) {
   // 1. The supplier's own hazards, in key order so refs are H-001 … H-030.
   const supplierByKey = new Map<string, HazardView>();
   for (const h of demo.supplierLog as DemoHazard[]) {
-    const view = await insertHazard(tx, { log: supplierLog, scheme, input: toInput(h, org.supplier), actor: actorFor("cso@supplier.example", "supplier"), reason: "Demo data" });
+    const view = await insertHazard(tx, { log: supplierLog, scheme, input: toInput(h, org.supplier), actor: actorFor("cso@supplier.example", "supplier"), reason: "Demo data", downstream: "skip" });
     await markTransferred(view, h.key);
     supplierByKey.set(h.key, view);
   }
@@ -127,9 +127,9 @@ async function seedInto(tx: Tx, passwordHash: string) {
   const icbByKey = new Map<string, HazardView>();
   const icbActor = actorFor("cso@icb.example", "icb");
   for (const h of demo.icbSharedLog as DemoHazard[])
-    icbByKey.set(h.key, await insertHazard(tx, { log: icbLog, scheme, input: toInput(h, org.icb), actor: icbActor, reason: "Demo data" }));
+    icbByKey.set(h.key, await insertHazard(tx, { log: icbLog, scheme, input: toInput(h, org.icb), actor: icbActor, reason: "Demo data", downstream: "skip" }));
   for (const [key, up] of supplierByKey)
-    icbByKey.set(key, await insertInheritedHazard(tx, { log: icbLog, scheme, upstream: await loadHazardView(tx, up.id), acceptedVersion: PENDING_AT_ICB.has(key) ? null : up.version, actor: icbActor }));
+    icbByKey.set(key, await insertInheritedHazard(tx, { log: icbLog, scheme, upstream: await loadHazardView(tx, up.id), acceptedVersion: PENDING_AT_ICB.has(key) ? null : up.version, actor: icbActor, downstream: "skip" }));
 
   const byLog = { icb: icbByKey, harbourside: new Map<string, HazardView>(), northcliff: new Map<string, HazardView>() };
   // 3. Each trust: its local hazards, then every hazard of the ICB's shared log by reference.
@@ -138,9 +138,9 @@ async function seedInto(tx: Tx, passwordHash: string) {
     const actor = actorFor(`cso@${trust}.example`, trust);
     const byKey = byLog[trust];
     for (const h of demo.localLogs[trust] as DemoHazard[])
-      byKey.set(h.key, await insertHazard(tx, { log, scheme, input: toInput(h, org[trust]), actor, reason: "Demo data" }));
+      byKey.set(h.key, await insertHazard(tx, { log, scheme, input: toInput(h, org[trust]), actor, reason: "Demo data", downstream: "skip" }));
     for (const [key, up] of icbByKey)
-      byKey.set(key, await insertInheritedHazard(tx, { log, scheme, upstream: up, acceptedVersion: PENDING_AT_TRUSTS.has(key) ? null : up.version, actor }));
+      byKey.set(key, await insertInheritedHazard(tx, { log, scheme, upstream: up, acceptedVersion: PENDING_AT_TRUSTS.has(key) ? null : up.version, actor, downstream: "skip" }));
     // Transferred supplier controls become this trust's obligations on its inherited copy.
     for (const t of demo.transferredControls) {
       const source = supplierByKey.get(t.hazardKey)!.controls[t.controlIndex];
