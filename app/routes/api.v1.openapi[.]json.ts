@@ -1,3 +1,4 @@
+import "#app/openapi-audit.ts";
 import "#app/openapi-hazards.ts";
 import { openApiDocument } from "#app/openapi.ts";
 
