@@ -1,7 +1,7 @@
 // The audit trail: every state-changing action appends an entry in the same transaction as the
 // change. One hash chain per organisation; the chain head's row lock serialises its writers so
 // concurrent writers never fork it. Entries are append-only (database triggers, migration 0002).
-import { and, asc, eq, gt, lte, max, sql } from "drizzle-orm";
+import { and, asc, between, eq, max, sql } from "drizzle-orm";
 import type { Db } from "#db/client.ts";
 import { auditEntries, auditHeads, organisations } from "#db/schema/index.ts";
 import { canonicalJson, sha256Hex } from "./domain/canonical.ts";
@@ -123,21 +123,23 @@ export async function verifyChain(db: Db, organisationId: string, batchSize = 50
   let checked = 0;
   const broken = (at: number, problem: string): ChainReport => ({ ok: false, entries: checked, head: previous, firstBrokenAt: at, problem });
 
-  for (let after = 0; after < head.sequence; ) {
+  // Batches are sequence ranges, not LIMITs: each reads at most `batchSize` index entries whatever
+  // plan the database picks (a stale-statistics sort of the whole chain per batch made PGlite
+  // quadratic). A sequence missing inside a range shows up as the next row not being the one expected.
+  for (let from = 1; from <= head.sequence; from += batchSize) {
+    const to = Math.min(from + batchSize - 1, head.sequence);
     const rows = await db
       .select({ sequence: auditEntries.sequence, previousHash: auditEntries.previousHash, hash: auditEntries.hash, entry: auditEntries.entry, entityType: auditEntries.entityType, entityId: auditEntries.entityId, at: isoUtc(auditEntries.createdAt) })
       .from(auditEntries)
-      .where(and(eq(auditEntries.organisationId, organisationId), gt(auditEntries.sequence, after), lte(auditEntries.sequence, head.sequence)))
-      .orderBy(asc(auditEntries.sequence))
-      .limit(batchSize);
-    if (rows.length === 0) break;
+      .where(and(eq(auditEntries.organisationId, organisationId), between(auditEntries.sequence, from, to)))
+      .orderBy(asc(auditEntries.sequence));
     for (const r of rows) {
       const problem = checkEntry(organisationId, checked + 1, previous, { ...r, sequence: Number(r.sequence) });
       if (problem) return broken(checked + 1, problem);
       previous = r.hash;
       checked++;
     }
-    after = checked;
+    if (checked < to) break;
   }
   if (checked < head.sequence) return broken(checked + 1, `entry ${checked + 1} is missing (the head is at ${head.sequence})`);
   if (previous !== head.hash) return broken(head.sequence, "the chain head does not match the last entry");
