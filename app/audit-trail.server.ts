@@ -25,8 +25,8 @@ export type TrailScope = {
   entityId: string;
   /** What the trail is of, for the heading and the file name. */
   title: string;
-  /** The page of the thing itself, when there is one. */
-  href: string | null;
+  /** The page the trail sits under (the hazard's, case's or log's own log page), for the breadcrumbs. */
+  parent: { label: string; href: string } | null;
   /** The chain an export of this trail is recorded in: one of the user's organisations allowed to read it. */
   readingOrganisationId: string;
 };
@@ -54,16 +54,18 @@ export async function requireTrailScope(db: Db, user: SessionUser, query: AuditT
     const [row] = await db.select({ logId: hazards.hazardLogId }).from(hazards).where(eq(hazards.id, entityId));
     const log = await requireAuditLog(db, user, row?.logId, what);
     const view = await loadHazardView(db, entityId);
-    return { entityType, entityId, title: `${view.ref} ${view.title}`, href: `/hazard-logs/${log.id}`, readingOrganisationId: readingOrganisation(user, log) };
+    return { entityType, entityId, title: `${view.ref} ${view.title}`, parent: logPage(log), readingOrganisationId: readingOrganisation(user, log) };
   }
   if (entityType === "safety_case") {
     const [row] = await db.select({ logId: safetyCases.hazardLogId, title: safetyCases.title }).from(safetyCases).where(eq(safetyCases.id, entityId));
     const log = await requireAuditLog(db, user, row?.logId, what);
-    return { entityType, entityId, title: row.title, href: `/hazard-logs/${log.id}`, readingOrganisationId: readingOrganisation(user, log) };
+    return { entityType, entityId, title: row.title, parent: logPage(log), readingOrganisationId: readingOrganisation(user, log) };
   }
   const log = await requireAuditLog(db, user, entityId, what);
-  return { entityType, entityId, title: log.title, href: `/hazard-logs/${log.id}`, readingOrganisationId: readingOrganisation(user, log) };
+  return { entityType, entityId, title: log.title, parent: logPage(log), readingOrganisationId: readingOrganisation(user, log) };
 }
+
+const logPage = (log: LogWithFacts) => ({ label: log.title, href: `/hazard-logs/${log.id}` });
 
 async function requireAuditLog(db: Db, user: SessionUser, logId: string | undefined, what: string): Promise<LogWithFacts> {
   if (!logId) throw notFound(what);
@@ -87,7 +89,7 @@ async function organisationScope(db: Db, user: SessionUser): Promise<TrailScope>
   const membership = user.memberships.find((m) => m.organisationId === user.activeOrganisationId);
   if (!membership) throw notFound("Organisation");
   if (!canReadOrganisationAudit(user.memberships, membership.organisationId)) throw forbidden("Your role in this organisation may not read its audit trail");
-  return { entityType: "organisation", entityId: membership.organisationId, title: membership.organisationName, href: null, readingOrganisationId: membership.organisationId };
+  return { entityType: "organisation", entityId: membership.organisationId, title: membership.organisationName, parent: null, readingOrganisationId: membership.organisationId };
 }
 
 /** Which entries belong to the scope (see the top of this file). */

@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { entries, total, page, pages } = await loadTrailPage(db, scope, query.page);
   const filter = new URLSearchParams(query.entityType ? { entityType: query.entityType, entityId: scope.entityId } : {});
   return {
-    scope: { title: scope.title, href: scope.href, kind: scope.entityType ?? "organisation" },
+    scope: { title: scope.title, parent: scope.parent, kind: scope.entityType ?? "organisation" },
     total,
     page,
     pages,
@@ -44,7 +44,7 @@ export default function AuditPage() {
   const pageHref = (n: number) => `/audit?${new URLSearchParams([...new URLSearchParams(filter), ["page", String(n)]]).toString()}`;
   return (
     <>
-      <Breadcrumbs items={[...(scope.href ? [{ label: scope.title, to: scope.href }] : []), { label: "Audit trail", to: `/audit?${filter}` }]} />
+      <Breadcrumbs items={[...(scope.parent ? [{ label: scope.parent.label, to: scope.parent.href }] : []), { label: "Audit trail", to: `/audit?${filter}` }]} />
       <span className="nhsuk-caption-l">Audit trail of the {AUDIT_SUBJECT_NAMES[scope.kind]}</span>
       <h1>{scope.title}</h1>
       <p>

@@ -43,7 +43,7 @@ describe("the audit page of a hazard", () => {
   test("shows the CSO the edit: when (UK time), who, organisation, action, old → new, why, request id", async () => {
     const { status, body } = await pageOf("cso@supplier.example", hazardQuery());
     expect(status).toBe(200);
-    expect(body.scope).toEqual({ title: expect.stringMatching(/^H-001 /), href: `/hazard-logs/${supplierLog}`, kind: "hazard" });
+    expect(body.scope).toEqual({ title: expect.stringMatching(/^H-001 /), parent: { label: SUPPLIER_LOG, href: `/hazard-logs/${supplierLog}` }, kind: "hazard" });
     expect(body.total).toBe(1);
     const [entry] = body.entries;
     expect(entry).toMatchObject({ who: "Dr James Whitfield", role: "cso", organisation: "Acme Health Systems Ltd", action: "hazard.updated", reason: "@Review after the March incident", requestId: "test-request" });
