@@ -99,7 +99,7 @@ export type ChainReport = {
 type Row = { sequence: number; previousHash: string; hash: string; entry: Record<string, unknown>; entityType: string; entityId: string | null; at: string };
 
 /** Why this row is not the entry the chain expects next, or null when it is. */
-export function checkEntry(organisationId: string, expectedSequence: number, previousHash: string, r: Row): string | null {
+function checkEntry(organisationId: string, expectedSequence: number, previousHash: string, r: Row): string | null {
   if (r.sequence !== expectedSequence) return `entry ${expectedSequence} is missing`;
   if (r.previousHash !== previousHash) return "its previous-hash link does not match the entry before it";
   if (entryHash(previousHash, r.entry) !== r.hash) return "its hash does not match its content";
@@ -143,8 +143,8 @@ export async function verifyChain(db: Db, organisationId: string, batchSize = 50
   }
   if (checked < head.sequence) return broken(checked + 1, `entry ${checked + 1} is missing (the head is at ${head.sequence})`);
   if (previous !== head.hash) return broken(head.sequence, "the chain head does not match the last entry");
-  // Read after the head: a legitimate later entry commits together with its head update, so an
-  // entry beyond the head as read now was inserted around appendAudit.
+  // The last entry first, then the head again: a legitimate entry commits together with its head
+  // update, so an entry beyond the head read afterwards was inserted around appendAudit.
   const [{ last }] = await db.select({ last: max(auditEntries.sequence) }).from(auditEntries).where(eq(auditEntries.organisationId, organisationId));
   const [nowHead] = await db.select({ sequence: auditHeads.sequence }).from(auditHeads).where(eq(auditHeads.organisationId, organisationId));
   if (last !== null && Number(last) > Number(nowHead?.sequence ?? 0)) return broken(Number(nowHead?.sequence ?? 0) + 1, "there are entries beyond the chain head");
