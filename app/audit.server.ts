@@ -1,16 +1,17 @@
 // The audit trail: every state-changing action appends an entry in the same transaction as the
 // change. One hash chain per organisation; the chain head's row lock serialises its writers so
-// concurrent writers never fork it. Entries are append-only (database triggers).
-import { asc, eq, sql } from "drizzle-orm";
+// concurrent writers never fork it. Entries are append-only (database triggers, migration 0002).
+import { and, asc, between, eq, max, sql } from "drizzle-orm";
 import type { Db } from "#db/client.ts";
-import { auditEntries, auditHeads } from "#db/schema/index.ts";
+import { auditEntries, auditHeads, organisations } from "#db/schema/index.ts";
 import { canonicalJson, sha256Hex } from "./domain/canonical.ts";
 
 export const GENESIS_HASH = "0".repeat(64);
 
 export type AuditInput = {
   organisationId: string;
-  actor: { userId: string | null; name?: string | null; role?: string | null };
+  /** Who: always from the server's session, never from a form. `name` is copied so a later rename never changes history. */
+  actor: { userId: string | null; name: string | null; role?: string | null };
   action: string;
   entityType: string;
   entityId?: string | null;
@@ -19,58 +20,141 @@ export type AuditInput = {
   requestId?: string | null;
 };
 
+/** The hashed content of one entry: exactly what `entry` holds in the row. */
+export type AuditEntry = {
+  organisationId: string;
+  sequence: number;
+  at: string;
+  actor: AuditInput["actor"];
+  action: string;
+  entity: { type: string; id: string | null };
+  changes: unknown;
+  reason: string | null;
+  requestId: string | null;
+};
+
 export function entryHash(previousHash: string, entry: unknown) {
   return sha256Hex(previousHash + canonicalJson(entry));
 }
 
+/** The database clock as ISO 8601 UTC with microseconds: parses back into timestamptz exactly. */
+const isoUtc = (column: unknown) => sql<string>`to_char(${column} at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * Appends one entry to the organisation's chain. Call it with the transaction that makes the change.
+ *
+ * The head row is bumped with `UPDATE … RETURNING`: that takes its row lock (a second writer waits
+ * here until the first commits, so the chain never forks) and returns the previous hash. The time is
+ * `clock_timestamp()` read in that RETURNING, i.e. after the lock is held, so times rise with the
+ * sequence even when transactions started in another order. It is formatted to microseconds in the
+ * database, hashed as that text, and stored in `created_at` from the same text, so the hash covers
+ * the time actually stored (verifyChain checks the two agree).
+ */
 export async function appendAudit(tx: Db, input: AuditInput) {
   await tx.insert(auditHeads).values({ organisationId: input.organisationId, sequence: 0, hash: GENESIS_HASH }).onConflictDoNothing();
-  const [locked] = await tx
-    .select({ head: auditHeads, now: sql<string>`to_char(now() at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` })
-    .from(auditHeads)
+  const [head] = await tx
+    .update(auditHeads)
+    .set({ sequence: sql`${auditHeads.sequence} + 1` })
     .where(eq(auditHeads.organisationId, input.organisationId))
-    .for("update");
-  const sequence = Number(locked.head.sequence) + 1;
-  const entry = {
+    .returning({ sequence: auditHeads.sequence, previousHash: auditHeads.hash, at: isoUtc(sql`clock_timestamp()`) });
+  const sequence = Number(head.sequence);
+  const entry: AuditEntry = {
     organisationId: input.organisationId,
     sequence,
-    at: locked.now,
-    actor: input.actor,
+    at: head.at,
+    actor: { userId: input.actor.userId, name: input.actor.name, role: input.actor.role ?? null },
     action: input.action,
     entity: { type: input.entityType, id: input.entityId ?? null },
     changes: input.changes ?? null,
     reason: input.reason ?? null,
     requestId: input.requestId ?? null,
   };
-  const hash = entryHash(locked.head.hash, entry);
+  const hash = entryHash(head.previousHash, entry);
   await tx.insert(auditEntries).values({
-    organisationId: input.organisationId, sequence, previousHash: locked.head.hash, hash, entry,
-    entityType: input.entityType, entityId: input.entityId ?? null, createdAt: new Date(locked.now),
+    organisationId: input.organisationId,
+    sequence,
+    previousHash: head.previousHash,
+    hash,
+    entry,
+    entityType: entry.entity.type,
+    entityId: entry.entity.id,
+    createdAt: sql`${head.at}::timestamptz`,
   });
-  await tx.update(auditHeads).set({ sequence, hash }).where(eq(auditHeads.organisationId, input.organisationId));
-  return { sequence, hash };
+  await tx.update(auditHeads).set({ hash }).where(eq(auditHeads.organisationId, input.organisationId));
+  return { sequence, hash, at: head.at };
 }
 
-/** Recomputes an organisation's chain; reports the first entry whose hash or link is wrong. */
-export async function verifyChain(db: Db, organisationId: string, batchSize = 5000) {
+export type ChainReport = {
+  ok: boolean;
+  /** Entries checked: those up to the head as read when verification started. */
+  entries: number;
+  /** The hash of the last entry checked (the genesis hash for an empty chain). */
+  head: string;
+  /** Sequence number of the first entry that is wrong or missing; null when the chain is whole. */
+  firstBrokenAt: number | null;
+  /** What is wrong there, in words; null when the chain is whole. */
+  problem: string | null;
+};
+
+type Row = { sequence: number; previousHash: string; hash: string; entry: Record<string, unknown>; entityType: string; entityId: string | null; at: string };
+
+/** Why this row is not the entry the chain expects next, or null when it is. */
+function checkEntry(organisationId: string, expectedSequence: number, previousHash: string, r: Row): string | null {
+  if (r.sequence !== expectedSequence) return `entry ${expectedSequence} is missing`;
+  if (r.previousHash !== previousHash) return "its previous-hash link does not match the entry before it";
+  if (entryHash(previousHash, r.entry) !== r.hash) return "its hash does not match its content";
+  const e = r.entry as Partial<AuditEntry>;
+  // The searchable columns are copies of hashed fields: a copy that differs could hide an entry from a trail.
+  if (e.organisationId !== organisationId || e.sequence !== r.sequence || e.at !== r.at || e.entity?.type !== r.entityType || (e.entity?.id ?? null) !== r.entityId)
+    return "its columns differ from its hashed content";
+  return null;
+}
+
+/**
+ * Recomputes an organisation's chain in sequence order, `batchSize` rows at a time (memory stays
+ * flat for any length), up to the head as read first, so writers appending meanwhile never make a
+ * whole chain look broken. Reports the first entry whose hash, link or sequence is wrong, a head
+ * that does not match the last entry, and entries beyond the head.
+ */
+export async function verifyChain(db: Db, organisationId: string, batchSize = 5000): Promise<ChainReport> {
+  const [headRow] = await db.select().from(auditHeads).where(eq(auditHeads.organisationId, organisationId));
+  const head = headRow ? { sequence: Number(headRow.sequence), hash: headRow.hash } : { sequence: 0, hash: GENESIS_HASH };
   let previous = GENESIS_HASH;
-  let entries = 0;
-  let firstBrokenAt: number | null = null;
-  for (let after = 0; ; ) {
+  let checked = 0;
+  const broken = (at: number, problem: string): ChainReport => ({ ok: false, entries: checked, head: previous, firstBrokenAt: at, problem });
+
+  // Batches are sequence ranges, not LIMITs: each reads at most `batchSize` index entries whatever
+  // plan the database picks (a stale-statistics sort of the whole chain per batch made PGlite
+  // quadratic). A sequence missing inside a range shows up as the next row not being the one expected.
+  for (let from = 1; from <= head.sequence; from += batchSize) {
+    const to = Math.min(from + batchSize - 1, head.sequence);
     const rows = await db
-      .select({ sequence: auditEntries.sequence, previousHash: auditEntries.previousHash, hash: auditEntries.hash, entry: auditEntries.entry })
+      .select({ sequence: auditEntries.sequence, previousHash: auditEntries.previousHash, hash: auditEntries.hash, entry: auditEntries.entry, entityType: auditEntries.entityType, entityId: auditEntries.entityId, at: isoUtc(auditEntries.createdAt) })
       .from(auditEntries)
-      .where(sql`${auditEntries.organisationId} = ${organisationId} and ${auditEntries.sequence} > ${after}`)
-      .orderBy(asc(auditEntries.sequence))
-      .limit(batchSize);
+      .where(and(eq(auditEntries.organisationId, organisationId), between(auditEntries.sequence, from, to)))
+      .orderBy(asc(auditEntries.sequence));
     for (const r of rows) {
-      entries++;
-      const expectedSequence = entries;
-      if (firstBrokenAt === null && (r.sequence !== expectedSequence || r.previousHash !== previous || entryHash(previous, r.entry) !== r.hash)) firstBrokenAt = r.sequence;
+      const problem = checkEntry(organisationId, checked + 1, previous, { ...r, sequence: Number(r.sequence) });
+      if (problem) return broken(checked + 1, problem);
       previous = r.hash;
+      checked++;
     }
-    if (rows.length < batchSize) break;
-    after = rows[rows.length - 1].sequence;
+    if (checked < to) break;
   }
-  return { ok: firstBrokenAt === null, entries, head: previous, firstBrokenAt };
+  if (checked < head.sequence) return broken(checked + 1, `entry ${checked + 1} is missing (the head is at ${head.sequence})`);
+  if (previous !== head.hash) return broken(head.sequence, "the chain head does not match the last entry");
+  // The last entry first, then the head again: a legitimate entry commits together with its head
+  // update, so an entry beyond the head read afterwards was inserted around appendAudit.
+  const [{ last }] = await db.select({ last: max(auditEntries.sequence) }).from(auditEntries).where(eq(auditEntries.organisationId, organisationId));
+  const [nowHead] = await db.select({ sequence: auditHeads.sequence }).from(auditHeads).where(eq(auditHeads.organisationId, organisationId));
+  if (last !== null && Number(last) > Number(nowHead?.sequence ?? 0)) return broken(Number(nowHead?.sequence ?? 0) + 1, "there are entries beyond the chain head");
+  return { ok: true, entries: checked, head: previous, firstBrokenAt: null, problem: null };
+}
+
+/** Every organisation's chain (for `npm run audit:verify`), in name order. */
+export async function verifyAllChains(db: Db): Promise<(ChainReport & { organisation: { id: string; name: string } })[]> {
+  const orgs = await db.select({ id: organisations.id, name: organisations.name }).from(organisations).orderBy(asc(organisations.name));
+  const out = [];
+  for (const organisation of orgs) out.push({ organisation, ...(await verifyChain(db, organisation.id)) });
+  return out;
 }

@@ -24,3 +24,23 @@ export function hazardTypeName(code: string | null | undefined): string {
 export function sourceName(code: string | null | undefined): string {
   return code ? code.replace(/^./, (c) => c.toUpperCase()) : "";
 }
+export const AUDIT_ACTION_NAMES: Record<string, string> = {
+  "hazard.created": "Hazard raised",
+  "hazard.updated": "Hazard changed",
+  "member.added": "Member added",
+  "member.deactivated": "Member deactivated",
+  "audit.exported": "Audit trail exported",
+  "hazard.upstream_accepted": "Upstream version accepted",
+  "hazard.upstream_not_applicable": "Recorded as not applicable here",
+  "safety_case.created": "Safety case started",
+  "safety_case.submit": "Safety case submitted for sign-off",
+  "safety_case.sign": "Safety case signed",
+  "safety_case.request_changes": "Changes requested",
+  "safety_case.edit_signatories": "Signatories changed",
+  "safety_case.baseline_changed": "Returned to draft: the log changed",
+  "hazard_log.submit_for_review": "Log submitted for review",
+  "hazard_log.issue": "Log version issued",
+  "hazard_log.request_changes": "Changes requested to the log",
+  "hazard_log.start_new_version": "Next log version started",
+};
+export const AUDIT_SUBJECT_NAMES: Record<string, string> = { hazard: "hazard", hazard_log: "hazard log", safety_case: "safety case", organisation: "organisation" };

@@ -19,13 +19,14 @@ export type Permission =
   | "import:log"
   | "submit:case"
   | "sign:case"
-  | "manage:members";
+  | "manage:members"
+  | "read:audit"; // the audit trail of what the user may read (not contributors: they edit drafts; not admins: they manage people)
 
 const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
-  cso: ["read:log", "edit:hazard", "assess:hazard", "import:log", "submit:case", "sign:case"],
+  cso: ["read:log", "edit:hazard", "assess:hazard", "import:log", "submit:case", "sign:case", "read:audit"],
   contributor: ["read:log", "edit:hazard"],
-  approver: ["read:log", "sign:case"],
-  viewer: ["read:log"],
+  approver: ["read:log", "sign:case", "read:audit"],
+  viewer: ["read:log", "read:audit"],
   admin: ["read:log", "manage:members"],
 };
 
@@ -52,12 +53,24 @@ export function canReadLog(memberships: MembershipFacts[], log: LogFacts): boole
   return memberships.some((m) => readers.has(m.organisationId));
 }
 
-/** Only the owner organisation writes a log, and only with a role that carries the permission. */
+/**
+ * Only the owner organisation writes a log, and only with a role that carries the permission.
+ * Reading its audit trail needs a reader organisation in which the user's role carries read:audit.
+ */
 export function canOnLog(memberships: MembershipFacts[], log: LogFacts, permission: Permission): boolean {
   if (permission === "read:log") return canReadLog(memberships, log);
+  if (permission === "read:audit") {
+    const readers = readerOrganisationIds(log);
+    return memberships.some((m) => readers.has(m.organisationId) && roleHas(m.role, "read:audit"));
+  }
   return memberships.some((m) => m.organisationId === log.organisationId && roleHas(m.role, permission));
 }
 
 export function canManageMembers(memberships: MembershipFacts[], organisationId: string): boolean {
   return memberships.some((m) => m.organisationId === organisationId && roleHas(m.role, "manage:members"));
+}
+
+/** An organisation's whole audit chain: its own CSOs, approvers and viewers. */
+export function canReadOrganisationAudit(memberships: MembershipFacts[], organisationId: string): boolean {
+  return memberships.some((m) => m.organisationId === organisationId && roleHas(m.role, "read:audit"));
 }

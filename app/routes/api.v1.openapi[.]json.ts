@@ -1,4 +1,5 @@
 import "#app/openapi-safety-cases.ts";
+import "#app/openapi-audit.ts";
 import "#app/openapi-hazards.ts";
 import { openApiDocument } from "#app/openapi.ts";
 

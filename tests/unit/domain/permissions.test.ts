@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { canOnLog, canReadLog, canManageMembers, type LogFacts } from "#app/domain/permissions.ts";
+import { canOnLog, canReadLog, canManageMembers, canReadOrganisationAudit, type LogFacts } from "#app/domain/permissions.ts";
 
 const platform = { supplierOrganisationId: "S", icbOrganisationId: "I", deployerOrganisationIds: ["T1", "T2"] };
 const log = (scope: LogFacts["scope"], organisationId: string): LogFacts => ({ scope, organisationId, platform });
@@ -31,4 +31,19 @@ test("only the owner organisation writes, and only with a role that may", () => 
   expect(canOnLog(as("I", "cso"), l, "edit:hazard")).toBe(false);
   expect(canManageMembers(as("S", "admin"), "S")).toBe(true);
   expect(canManageMembers(as("S", "cso"), "S")).toBe(false);
+});
+
+test("audit trail of a log: CSOs, approvers and viewers of any organisation that reads it", () => {
+  const l = log("local", "T1");
+  expect(["cso", "approver", "viewer", "contributor", "admin"].map((r) => canOnLog(as("I", r as never), l, "read:audit"))).toEqual([true, true, true, false, false]);
+  expect(canOnLog(as("T1", "viewer"), l, "read:audit")).toBe(true);
+  expect(canOnLog(as("T2", "cso"), l, "read:audit")).toBe(false); // may not read the log at all
+  // A contributor here and a viewer there: the viewer membership in a reader organisation counts.
+  expect(canOnLog([{ organisationId: "S", role: "contributor" }, { organisationId: "I", role: "viewer" }], l, "read:audit")).toBe(true);
+});
+
+test("an organisation's whole audit chain: only its own CSOs, approvers and viewers", () => {
+  expect(canReadOrganisationAudit(as("S", "viewer"), "S")).toBe(true);
+  expect(canReadOrganisationAudit(as("S", "contributor"), "S")).toBe(false);
+  expect(canReadOrganisationAudit(as("I", "cso"), "S")).toBe(false);
 });
