@@ -4,7 +4,7 @@
 // Called from the one place every hazard change passes (writeVersion), inside its transaction and
 // before the audit entry, so locks are always taken case row → audit head, as sign-off takes them.
 import { and, eq, sql } from "drizzle-orm";
-import { safetyCases } from "#db/schema/index.ts";
+import { safetyCases, users } from "#db/schema/index.ts";
 import { SAFETY_CASE_MACHINE_VERSION, safetyCaseApprovalMachine, whyNot } from "#workflows/safety-case-approval.machine.ts";
 import { appendAudit } from "./audit.server.ts";
 import { restore } from "./workflows.server.ts";
@@ -31,7 +31,7 @@ export async function releaseCasesInReview(tx: Tx, hazardLogId: string, actor: A
     await tx.update(safetyCases).set({ snapshot: persisted, state, version: row.version + 1, baselineId: null, updatedAt: sql`now()` }).where(eq(safetyCases.id, row.id));
     await appendAudit(tx, {
       organisationId: actor.organisationId ?? row.organisationId,
-      actor: { userId: actor.userId },
+      actor: { userId: actor.userId, name: actor.userId ? ((await tx.select({ name: users.name }).from(users).where(eq(users.id, actor.userId)))[0]?.name ?? null) : null },
       action: "safety_case.baseline_changed",
       entityType: "safety_case",
       entityId: row.id,

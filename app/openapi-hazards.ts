@@ -200,6 +200,20 @@ registerPaths(
         responses: { "201": ok("The new hazard (version 1)", ref("Hazard")), ...hazardErrors, "413": err("Body larger than 1 MB") },
       },
     },
+    "/api/v1/hazards/{id}/upstream/accept": {
+      post: {
+        summary: "Accept the current upstream version of an inherited hazard, or record it as not applicable here",
+        description: "The inheriting organisation's CSO. `version` must be the upstream version reviewed (the current one, else 409). `notApplicable: true` (with a `comment`) accepts it and closes the hazard locally with that reason; nothing is deleted. Adds a version and an audit entry in one transaction.",
+        parameters: [idParam("id")],
+        requestBody: { required: true, content: json({ type: "object", additionalProperties: false, required: ["version"], properties: { version: { type: "integer", minimum: 1 }, comment: { type: "string", maxLength: 2000 }, notApplicable: { type: "boolean" } } }) },
+        responses: {
+          "200": ok("The inherited hazard, upstream.acceptedVersion now the version reviewed", ref("Hazard")),
+          ...hazardErrors,
+          "409": err("The upstream hazard changed again since the version reviewed: error.current holds this hazard"),
+          "422": err("Not an inherited hazard"),
+        },
+      },
+    },
     "/api/v1/hazards/{id}": {
       get: { summary: "A hazard", parameters: [idParam("id")], responses: { "200": ok("The hazard", ref("Hazard")), "404": hazardErrors["404"], ...STD_ERRORS } },
       patch: {
