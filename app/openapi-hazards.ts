@@ -200,6 +200,44 @@ registerPaths(
         responses: { "201": ok("The new hazard (version 1)", ref("Hazard")), ...hazardErrors, "413": err("Body larger than 1 MB") },
       },
     },
+    "/api/v1/platforms/{id}/rollup": {
+      get: {
+        summary: "Every hazard of a platform against every organisation taking part (the ICB's roll-up)",
+        description: "Limited to the logs the caller may read: the ICB sees every log; a trust sees the supplier's, the shared and its own; the supplier sees its own and the shared log. A hazard is keyed by its origin hazard; each organisation's cell is its own row in the inheritance chain. Deprecated hazards are left out.",
+        parameters: [idParam("id")],
+        responses: {
+          "200": ok("The roll-up", {
+            type: "object",
+            properties: {
+              platform: { type: "object", properties: { id: uuid, name: str } },
+              organisations: { type: "array", items: { type: "object", properties: { id: uuid, name: str, kind: { type: "string", enum: ["supplier", "icb", "deployer"] } } } },
+              hazards: {
+                type: "array",
+                items: {
+                  type: "object",
+                  properties: {
+                    hazardId: uuid, ref: str, title: str,
+                    byOrganisation: {
+                      type: "object",
+                      additionalProperties: {
+                        type: "object",
+                        properties: {
+                          hazardId: uuid, ref: str, residualRisk: { type: ["integer", "null"] }, status,
+                          upstreamAccepted: { type: ["boolean", "null"], description: "null for an organisation's own hazard" },
+                          reviewOverdue: { type: "boolean" }, openTransferredControls: { type: "integer" }, incidents: { type: "integer" },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          }),
+          "404": err("No such platform, or none of its logs readable"),
+          ...STD_ERRORS,
+        },
+      },
+    },
     "/api/v1/hazards/{id}/upstream/accept": {
       post: {
         summary: "Accept the current upstream version of an inherited hazard, or record it as not applicable here",

@@ -1,0 +1,103 @@
+// The ICB's roll-up of one platform (contract §4 `GET /api/v1/platforms/{id}/rollup`): every hazard
+// of the platform against every organisation taking part, limited to the logs the caller may read
+// (the rule itself lives in app/domain/permissions.ts). A hazard is identified by its origin (the
+// hazard with no upstream); each organisation's column shows its own row in the inheritance chain.
+import { and, eq, inArray, isNotNull, isNull, ne, sql } from "drizzle-orm";
+import { controls, hazardControls, hazards, incidents, organisations, platforms } from "#db/schema/index.ts";
+import type { SessionUser } from "./auth.server.ts";
+import { getDb } from "./db.server.ts";
+import { isUuid } from "./domain/ids.ts";
+import { canReadLog } from "./domain/permissions.ts";
+import { notFound } from "./errors.server.ts";
+import { loadLogsWithFacts } from "./permissions.server.ts";
+
+export type RollupCell = {
+  hazardId: string;
+  ref: string;
+  residualRisk: number | null;
+  status: "open" | "transferred" | "closed";
+  /** null where the hazard is the organisation's own (nothing upstream to accept). */
+  upstreamAccepted: boolean | null;
+  reviewOverdue: boolean;
+  openTransferredControls: number;
+  incidents: number;
+};
+export type Rollup = {
+  platform: { id: string; name: string };
+  organisations: { id: string; name: string; kind: string }[];
+  hazards: { hazardId: string; ref: string; title: string; byOrganisation: Record<string, RollupCell> }[];
+};
+
+export async function platformRollup(user: SessionUser, platformId: string, today = new Date().toISOString().slice(0, 10)): Promise<Rollup> {
+  if (!isUuid(platformId)) throw notFound("Platform");
+  const db = await getDb();
+  const [platform] = await db.select().from(platforms).where(eq(platforms.id, platformId));
+  if (!platform) throw notFound("Platform");
+  const logs = (await loadLogsWithFacts(db)).filter((l) => l.platformId === platform.id && canReadLog(user.memberships, l.facts));
+  if (logs.length === 0) throw notFound("Platform");
+  const logIds = logs.map((l) => l.id);
+  const orgOfLog = new Map(logs.map((l) => [l.id, l.organisationId]));
+
+  const rows = await db
+    .select({
+      id: hazards.id, ref: hazards.ref, title: hazards.title, hazardLogId: hazards.hazardLogId, upstreamHazardId: hazards.upstreamHazardId,
+      acceptedVersion: hazards.upstreamAcceptedVersion, version: hazards.version, residualRisk: hazards.residualRisk, status: hazards.status, reviewDue: hazards.reviewDue,
+    })
+    .from(hazards)
+    .where(and(inArray(hazards.hazardLogId, logIds), isNull(hazards.deprecatedAt)))
+    .orderBy(hazards.hazardLogId, hazards.refNumber);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const openTransferred = await countBy(db, rows.map((r) => r.id), "controls");
+  const incidentCounts = await countBy(db, rows.map((r) => r.id), "incidents");
+
+  const origin = (id: string): string => {
+    const seen = new Set<string>();
+    let current = byId.get(id);
+    while (current?.upstreamHazardId && byId.has(current.upstreamHazardId) && !seen.has(current.id)) {
+      seen.add(current.id);
+      current = byId.get(current.upstreamHazardId);
+    }
+    return current?.id ?? id;
+  };
+
+  const out = new Map<string, Rollup["hazards"][number]>();
+  for (const r of rows) {
+    const root = byId.get(origin(r.id))!;
+    const line = out.get(root.id) ?? { hazardId: root.id, ref: root.ref, title: root.title ?? "", byOrganisation: {} };
+    const upstream = r.upstreamHazardId ? byId.get(r.upstreamHazardId) : undefined;
+    line.byOrganisation[orgOfLog.get(r.hazardLogId)!] = {
+      hazardId: r.id,
+      ref: r.ref,
+      residualRisk: r.residualRisk,
+      status: r.status,
+      upstreamAccepted: r.upstreamHazardId ? !!upstream && r.acceptedVersion === upstream.version : null,
+      reviewOverdue: !!r.reviewDue && r.reviewDue < today && r.status !== "closed",
+      openTransferredControls: openTransferred.get(r.id) ?? 0,
+      incidents: incidentCounts.get(r.id) ?? 0,
+    };
+    out.set(root.id, line);
+  }
+
+  const orgIds = [...new Set(logs.map((l) => l.organisationId))];
+  const orgRows = await db.select({ id: organisations.id, name: organisations.name, kind: organisations.kind }).from(organisations).where(inArray(organisations.id, orgIds));
+  const rank = { supplier: 0, icb: 1, deployer: 2 } as Record<string, number>;
+  orgRows.sort((a, b) => rank[a.kind] - rank[b.kind] || a.name.localeCompare(b.name));
+  return { platform: { id: platform.id, name: platform.name }, organisations: orgRows, hazards: [...out.values()] };
+}
+
+/** Per hazard: transferred-control obligations not yet verified (a trust's copies), or incidents recorded. */
+async function countBy(db: Awaited<ReturnType<typeof getDb>>, ids: string[], what: "controls" | "incidents") {
+  const counts = new Map<string, number>();
+  if (ids.length === 0) return counts;
+  const rows =
+    what === "controls"
+      ? await db
+          .select({ id: hazardControls.hazardId, n: sql<number>`count(*)::int` })
+          .from(hazardControls)
+          .innerJoin(controls, eq(controls.id, hazardControls.controlId))
+          .where(and(inArray(hazardControls.hazardId, ids), isNotNull(controls.transferredFromControlId), ne(controls.state, "verified")))
+          .groupBy(hazardControls.hazardId)
+      : await db.select({ id: incidents.hazardId, n: sql<number>`count(*)::int` }).from(incidents).where(inArray(incidents.hazardId, ids)).groupBy(incidents.hazardId);
+  for (const r of rows) counts.set(r.id, r.n);
+  return counts;
+}
