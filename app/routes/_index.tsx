@@ -79,6 +79,9 @@ export default function Home() {
           </tbody>
         </table>
       )}
+      {[...new Map(logs.map((l) => [l.platform.id, l.platform])).values()].map((p) => (
+        <p key={p.id}><Link to={`/platforms/${p.id}`}>{p.name}: every hazard against every organisation (roll-up)</Link></p>
+      ))}
     </>
   );
 }

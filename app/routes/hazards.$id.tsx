@@ -19,6 +19,9 @@ import { describeRisk } from "#app/domain/risk.ts";
 import { appErrorToHazardForm, hazardFormFailure, isStatusIntent, readStatusChange, throwRouteError } from "#app/hazard-forms.server.ts";
 import { loadHazardPage } from "#app/hazard-pages.server.ts";
 import { updateHazard } from "#app/hazards.server.ts";
+import { UpstreamReviewPanel } from "#app/components/upstream-review.tsx";
+import { acceptUpstream, upstreamReview } from "#app/upstream.server.ts";
+import { appErrorToForm } from "#app/forms.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `${data.hazard.ref} ${data.hazard.title}` : "Hazard"} – Clinical safety workflow` }];
 
@@ -40,6 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     deprecatedAt: hazard.deprecated ? formatDateTime(hazard.deprecated.at) : null,
     history: page.history.map((e) => ({ version: e.version, at: formatDateTime(e.at), user: e.user?.name ?? null, reason: e.reason, changes: describeChanges(e.changes, words) })),
     mayEdit: page.mayEdit,
+    mayAssess: page.mayAssess,
+    upstreamReview: await pendingReview(user, hazard, words),
     statusActions: page.mayAssess ? statusActionsFor(hazard) : [],
   };
 }
@@ -49,6 +54,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = params.id ?? "";
   const formData = await request.formData();
   const intent = formData.get("intent");
+  if (intent === "accept-upstream" || intent === "not-applicable") {
+    try {
+      const comment = String(formData.get("comment") ?? "").trim();
+      await acceptUpstream(user, id, { version: Number(formData.get("upstreamVersion")), comment: comment || undefined, notApplicable: intent === "not-applicable" }, context?.requestId ?? null);
+      return redirect(`/hazards/${id}`);
+    } catch (error) {
+      return appErrorToForm(error, formData);
+    }
+  }
   if (!isStatusIntent(intent)) return hazardFormFailure({ formError: "Choose what to do with the hazard", errors: {}, values: {} });
   const form = readStatusChange(formData, intent);
   if (!form.ok) return hazardFormFailure(form, 400, { intent });
@@ -58,6 +72,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (error) {
     return appErrorToHazardForm(error, form.values, [], { intent });
   }
+}
+
+/** For an inherited hazard with an upstream change not yet accepted: what changed, in words. */
+async function pendingReview(user: Parameters<typeof upstreamReview>[0], hazard: { id: string; upstream?: { acceptedVersion: number | null; currentVersion: number } }, words: Parameters<typeof describeChanges>[1]) {
+  if (!hazard.upstream || hazard.upstream.acceptedVersion === hazard.upstream.currentVersion) return null;
+  const review = await upstreamReview(user, hazard.id);
+  return review ? { acceptedVersion: review.acceptedVersion, currentVersion: review.currentVersion, changes: describeChanges(review.changes, words) } : null;
 }
 
 function Inheritance({ hazard, upstreamLog }: { hazard: ReturnType<typeof useLoaderData<typeof loader>>["hazard"]; upstreamLog: { id: string; title: string } | null }) {
@@ -98,6 +119,7 @@ export default function HazardPage() {
         </div>
       ) : null}
       <Inheritance hazard={hazard} upstreamLog={data.upstreamLog} />
+      {data.upstreamReview ? <UpstreamReviewPanel review={data.upstreamReview} mayAccept={data.mayAssess} error={result && !("intent" in result) ? result.errors?.comment ?? result.formError : undefined} /> : null}
       {data.mayEdit ? <p><Link to={`/hazards/${hazard.id}/edit`} className="nhsuk-button nhsuk-u-margin-bottom-0">Edit<span className="nhsuk-u-visually-hidden"> {hazard.ref}</span></Link></p> : null}
       <h2 className="nhsuk-heading-m">Hazard</h2>
       <HazardFields hazard={hazard} risk={data.risk} words={data.words} overdue={data.overdue} />
