@@ -1,0 +1,112 @@
+// SQL pieces of the hazard list, shared by the page of rows and the heatmap counts so that both
+// always mean the same filter. Queries join the row's upstream (u1) and the upstream's upstream
+// (u2): an inherited hazard keeps its title, description, causes and type there (inheritance is
+// at most two levels deep: trust → ICB → supplier).
+import { and, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { hazards } from "#db/schema/index.ts";
+import type { ParsedListQuery, Sort } from "./hazard-list.server.ts";
+import { likePattern } from "./hazard-list.server.ts";
+
+export const u1 = alias(hazards, "u1");
+export const u2 = alias(hazards, "u2");
+export const upstreamJoin1 = eq(u1.id, hazards.upstreamHazardId);
+export const upstreamJoin2 = eq(u2.id, u1.upstreamHazardId);
+
+export const titleExpr = sql<string>`coalesce(${hazards.title}, ${u1.title}, ${u2.title}, '')`;
+export const typeExpr = sql<string | null>`coalesce(${hazards.hazardType}, ${u1.hazardType}, ${u2.hazardType})`;
+
+const causesOf = (causes: AnyPgColumn) => sql`(select string_agg(c, ' ') from jsonb_array_elements_text(${causes}) as c)`;
+/**
+ * What free text is matched against: the title, description and causes the hazard shows, read
+ * live through its upstreams. Not the stored `search_text`: on an inherited row that column is a
+ * copy of the upstream text taken when the row was created, so it goes stale (no longer finding
+ * new upstream words, still finding removed ones) as soon as the upstream hazard is edited.
+ */
+const searchDocument = sql`concat_ws(' ', ${hazards.title}, ${hazards.description}, ${causesOf(hazards.causes)}, ${u1.title}, ${u1.description}, ${causesOf(u1.causes)}, ${u2.title}, ${u2.description}, ${causesOf(u2.causes)})`;
+
+/** Overdue: a review date before today on a hazard that is not closed (as isReviewOverdue says). */
+export const overdueExpr = (today: string) => sql`(${hazards.reviewDue} is not null and ${hazards.reviewDue} < ${today}::date and ${hazards.status} <> 'closed')`;
+
+type CellFilter = "initialCell" | "residualCell";
+
+/** Every filter of the query; `except` leaves one heatmap cell out (that heatmap's own counts). */
+export function filterCondition(logId: string, qy: ParsedListQuery, today: string, except?: CellFilter): SQL {
+  const where: (SQL | undefined)[] = [eq(hazards.hazardLogId, logId)];
+  if (!qy.includeDeprecated) where.push(isNull(hazards.deprecatedAt));
+  if (qy.q) where.push(sql`${searchDocument} ilike ${likePattern(qy.q)}`);
+  if (qy.status?.length) where.push(inArray(hazards.status, qy.status));
+  if (qy.residualRisk?.length) {
+    const ratings = qy.residualRisk.filter((r): r is number => r !== "unassessed");
+    where.push(or(ratings.length ? inArray(hazards.residualRisk, ratings) : undefined, qy.residualRisk.includes("unassessed") ? isNull(hazards.residualRisk) : undefined));
+  }
+  if (qy.initialCell && except !== "initialCell")
+    where.push(and(eq(hazards.initialLikelihood, qy.initialCell.likelihood), eq(hazards.initialSeverity, qy.initialCell.severity)));
+  if (qy.residualCell && except !== "residualCell")
+    where.push(and(eq(hazards.residualLikelihood, qy.residualCell.likelihood), eq(hazards.residualSeverity, qy.residualCell.severity)));
+  if (qy.hazardType?.length) where.push(sql`${typeExpr} in ${qy.hazardType}`);
+  if (qy.owner) where.push(sql`lower(${hazards.owner}) = ${qy.owner.toLowerCase()}`);
+  if (qy.overdue !== undefined) where.push(qy.overdue ? overdueExpr(today) : sql`not ${overdueExpr(today)}`);
+  return and(...where)!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sorting and keyset paging
+
+export type SortKey = {
+  /** The key as text for the cursor (exact: numbers, dates and epoch seconds round-trip). */
+  text: SQL;
+  order: (backwards: boolean) => SQL;
+  /** `key` after (or, backwards, before) the cursor's value in this key's order. */
+  after: (value: string | null, backwards: boolean) => SQL;
+  same: (value: string | null) => SQL;
+  /** Whether a cursor's value can be this key's (a hand-made cursor must give 400, not an SQL error). */
+  accepts: (value: string | null) => boolean;
+};
+
+const VALUE_PATTERNS: Record<string, RegExp> = { int: /^-?\d{1,9}$/, date: /^\d{4}-\d{2}-\d{2}$/, numeric: /^\d{1,12}(\.\d{1,9})?$/, text: /^[\s\S]*$/ };
+
+/** A key in `dir` order with nulls (unassessed, no date) last in either direction. */
+function key(expr: SQL, cast: string, dir: "asc" | "desc", nullable: boolean): SortKey {
+  const value = (v: string) => sql`${v}::${sql.raw(cast)}`;
+  return {
+    text: sql<string | null>`(${expr})::text`,
+    order: (back) => {
+      const d = (dir === "asc") !== back ? "asc" : "desc";
+      return nullable ? sql`${expr} ${sql.raw(d)} nulls ${sql.raw(back ? "first" : "last")}` : sql`${expr} ${sql.raw(d)}`;
+    },
+    after: (v, back) => {
+      if (v === null) return back ? sql`${expr} is not null` : sql`false`;
+      const beyond = (dir === "asc") !== back ? sql`${expr} > ${value(v)}` : sql`${expr} < ${value(v)}`;
+      if (!nullable) return beyond;
+      return back ? beyond : sql`(${beyond} or ${expr} is null)`;
+    },
+    same: (v) => (v === null ? sql`${expr} is null` : sql`${expr} = ${value(v)}`),
+    accepts: (v) => (v === null ? nullable : VALUE_PATTERNS[cast].test(v) && (cast !== "date" || !Number.isNaN(Date.parse(v)))),
+  };
+}
+
+const REF = key(sql`${hazards.refNumber}`, "int", "asc", false);
+const FIRST_KEY: Record<string, (dir: "asc" | "desc") => SortKey> = {
+  ref: (d) => key(sql`${hazards.refNumber}`, "int", d, false),
+  title: (d) => key(sql`lower(${titleExpr})`, "text", d, false),
+  residualRisk: (d) => key(sql`${hazards.residualRisk}`, "int", d, true),
+  initialRisk: (d) => key(sql`${hazards.initialRisk}`, "int", d, true),
+  reviewDue: (d) => key(sql`${hazards.reviewDue}`, "date", d, true),
+  // Epoch seconds keep the microseconds that a JavaScript Date would drop.
+  updatedAt: (d) => key(sql`extract(epoch from ${hazards.updatedAt})`, "numeric", d, false),
+};
+
+/** The sort's keys: its own, then the ref (unique in a log), so the order is total. */
+export function sortKeys(sort: Sort): SortKey[] {
+  const dir = sort.startsWith("-") ? "desc" : "asc";
+  const name = sort.replace(/^-/, "");
+  return name === "ref" ? [FIRST_KEY.ref(dir)] : [FIRST_KEY[name](dir), REF];
+}
+
+/** Rows strictly after the cursor's row in the order (before it when paging backwards). */
+export function afterKeys(keys: SortKey[], values: (string | null)[], backwards: boolean): SQL {
+  if (values.length !== keys.length) return sql`false`;
+  const branches = keys.map((k, i) => and(...keys.slice(0, i).map((p, j) => p.same(values[j])), k.after(values[i], backwards))!);
+  return sql`(${or(...branches)})`;
+}
