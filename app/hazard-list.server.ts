@@ -44,7 +44,7 @@ export const HazardListQuery = z.object({
   status: list(HAZARD_STATUSES, "must be open, transferred or closed").optional(),
   // "none" is the older spelling of "unassessed"; both mean no residual rating yet.
   residualRisk: list(["1", "2", "3", "4", "5", "unassessed", "none"], "must be 1–5 or unassessed")
-    .transform((xs) => [...new Set(xs.map((x) => (x === "none" ? "unassessed" : Number(x))))] as (number | "unassessed")[])
+    .transform((xs) => [...new Set(xs.map((x) => (x === "none" || x === "unassessed" ? "unassessed" : Number(x))))] as (number | "unassessed")[])
     .optional(),
   initialCell: cell.optional(),
   residualCell: cell.optional(),
@@ -72,7 +72,8 @@ export function parseListQuery(params: URLSearchParams | Record<string, string |
   } else for (const [k, v] of Object.entries(params)) if (v !== undefined) raw[k] = v;
   for (const k of Object.keys(raw)) if (raw[k] === "" && k !== "q") delete raw[k];
   const parsed = HazardListQuery.safeParse(raw);
-  if (!parsed.success) throw new AppError("bad_request", "Some query parameters are not valid", { fields: fieldErrors(parsed.error.issues) });
+  // Name the parameter as the caller wrote it (status), not the list element (status.0).
+  if (!parsed.success) throw new AppError("bad_request", "Some query parameters are not valid", { fields: fieldErrors(parsed.error.issues.map((i) => ({ ...i, path: i.path.slice(0, 1) }))) });
   return parsed.data;
 }
 
