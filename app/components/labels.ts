@@ -3,11 +3,11 @@ export const ROLE_NAMES: Record<string, string> = { cso: "Clinical safety office
 export const SCOPE_NAMES: Record<string, string> = { platform: "Supplier (platform)", shared: "ICB shared", local: "Trust local" };
 export const STATUS_NAMES: Record<string, string> = { open: "Open", transferred: "Transferred", closed: "Closed" };
 export const SORT_NAMES: Record<string, string> = {
-  ref: "Ref, first raised first", "-ref": "Ref, last raised first", title: "Title, A to Z", "-title": "Title, Z to A",
-  "-residualRisk": "Residual risk, highest first", residualRisk: "Residual risk, lowest first",
-  "-initialRisk": "Initial risk, highest first", initialRisk: "Initial risk, lowest first",
-  reviewDue: "Review due, soonest first", "-reviewDue": "Review due, latest first",
-  "-updatedAt": "Last updated, newest first", updatedAt: "Last updated, oldest first",
+  "-residualRisk": "Highest residual risk", residualRisk: "Lowest residual risk",
+  "-initialRisk": "Highest initial risk", initialRisk: "Lowest initial risk",
+  reviewDue: "Review due soonest", "-reviewDue": "Review due latest",
+  "-updatedAt": "Recently updated", updatedAt: "Least recently updated",
+  ref: "Ref, first raised", "-ref": "Ref, last raised", title: "Title A to Z", "-title": "Title Z to A",
 };
 
 /** "WrongDrugDose" → "Wrong drug dose" (the §3.8 taxonomy codes are CamelCase). */

@@ -36,7 +36,8 @@ export default function HazardLogPage() {
   const schemeForGrid: RiskScheme = scheme;
   const first = page.total === 0 ? 0 : page.start + 1;
   const last = page.start + page.rows.length;
-  const showing = page.rows.length ? `Showing ${n(first)}–${n(last)} of ${n(page.total)} hazards` : `No hazards match (${n(page.total)})`;
+  const noun = page.total === 1 ? "hazard" : "hazards";
+  const showing = page.rows.length ? `Showing ${n(first)}–${n(last)} of ${n(page.total)} ${noun}` : "No hazards match these filters";
   return (
     <>
       <Breadcrumbs items={[{ label: log.title, to: `/hazard-logs/${log.id}` }]} />
@@ -62,7 +63,7 @@ export default function HazardLogPage() {
         </div>
         <div className="nhsuk-grid-column-three-quarters">
           <h2 className="nhsuk-heading-m" id="results" aria-live="polite">{showing}</h2>
-          <HazardTable rows={page.rows} caption={`Hazards in this log, ${SORT_NAMES[query.sort]?.toLowerCase() ?? "by ref"}`} />
+          <HazardTable rows={page.rows} caption={`Hazards in this log, sorted by ${SORT_NAMES[query.sort]?.toLowerCase() ?? "ref"}`} />
           <nav className="app-pagination" aria-label="Pages of hazards">
             {page.prevCursor ? <Link to={withCursor(pathname, search, page.prevCursor)}>Previous page</Link> : <span />}
             {page.start > 0 ? <Link to={withParams(pathname, search, {})}>First page</Link> : null}
