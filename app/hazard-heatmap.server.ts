@@ -8,7 +8,7 @@ import type { Db } from "#db/client.ts";
 import { hazards } from "#db/schema/index.ts";
 import { cellKey } from "./domain/risk-grid.ts";
 import type { ParsedListQuery } from "./hazard-list.server.ts";
-import { filterCondition, u1, u2, upstreamJoin1, upstreamJoin2 } from "./hazard-list-sql.server.ts";
+import { filterCondition, needsUpstream, u1, u2, upstreamJoin1, upstreamJoin2 } from "./hazard-list-sql.server.ts";
 
 export type CellCounts = {
   /** `cells["high:major"]` = hazards rated High likelihood × Major severity. */
@@ -22,11 +22,9 @@ export type Heatmaps = { initial: CellCounts; residual: CellCounts };
 async function countCells(db: Db, logId: string, qy: ParsedListQuery, today: string, which: "initial" | "residual"): Promise<CellCounts> {
   const l = which === "initial" ? hazards.initialLikelihood : hazards.residualLikelihood;
   const s = which === "initial" ? hazards.initialSeverity : hazards.residualSeverity;
-  const rows = await db
-    .select({ likelihood: l, severity: s, n: count() })
-    .from(hazards)
-    .leftJoin(u1, upstreamJoin1)
-    .leftJoin(u2, upstreamJoin2)
+  const base = db.select({ likelihood: l, severity: s, n: count() }).from(hazards).$dynamic();
+  // The upstream joins only when a filter reads the upstream (search, hazard type).
+  const rows = await (needsUpstream(qy) ? base.leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2) : base)
     .where(filterCondition(logId, qy, today, which === "initial" ? "initialCell" : "residualCell"))
     .groupBy(sql`1`, sql`2`);
   const out: CellCounts = { cells: {}, unassessed: 0 };

@@ -16,14 +16,25 @@ export const upstreamJoin2 = eq(u2.id, u1.upstreamHazardId);
 export const titleExpr = sql<string>`coalesce(${hazards.title}, ${u1.title}, ${u2.title}, '')`;
 export const typeExpr = sql<string | null>`coalesce(${hazards.hazardType}, ${u1.hazardType}, ${u2.hazardType})`;
 
-const causesOf = (causes: AnyPgColumn) => sql`(select string_agg(c, ' ') from jsonb_array_elements_text(${causes}) as c)`;
+const causesOf = (causes: AnyPgColumn) =>
+  sql`(case when jsonb_array_length(${causes}) > 0 then (select string_agg(c, ' ') from jsonb_array_elements_text(${causes}) as c) end)`;
 /**
  * What free text is matched against: the title, description and causes the hazard shows, read
- * live through its upstreams. Not the stored `search_text`: on an inherited row that column is a
- * copy of the upstream text taken when the row was created, so it goes stale (no longer finding
- * new upstream words, still finding removed ones) as soon as the upstream hazard is edited.
+ * live through its upstreams. An own row's `search_text` is kept in step with its title,
+ * description and causes on every write, so it is used as it is. An inherited row's is not: it is
+ * a copy of the upstream text taken when the row was created, stale (missing new upstream words,
+ * still holding removed ones) as soon as the upstream hazard is edited. For those the document is
+ * the row's local causes plus the upstream's own text, one level further up when the upstream
+ * itself inherits (trust → ICB → supplier).
  */
-const searchDocument = sql`concat_ws(' ', ${hazards.title}, ${hazards.description}, ${causesOf(hazards.causes)}, ${u1.title}, ${u1.description}, ${causesOf(u1.causes)}, ${u2.title}, ${u2.description}, ${causesOf(u2.causes)})`;
+const searchDocument = sql`(case when ${hazards.upstreamHazardId} is null then ${hazards.searchText}
+  else concat_ws(' ', ${causesOf(hazards.causes)},
+    case when ${u1.upstreamHazardId} is null then ${u1.searchText} else concat_ws(' ', ${causesOf(u1.causes)}, ${u2.searchText}) end) end)`;
+
+/** Whether the query reads the upstream rows (inherited title, type, text) and so must join them. */
+export function needsUpstream(qy: ParsedListQuery): boolean {
+  return !!qy.q || !!qy.hazardType?.length || qy.sort.replace(/^-/, "") === "title";
+}
 
 /** Overdue: a review date before today on a hazard that is not closed (as isReviewOverdue says). */
 export const overdueExpr = (today: string) => sql`(${hazards.reviewDue} is not null and ${hazards.reviewDue} < ${today}::date and ${hazards.status} <> 'closed')`;

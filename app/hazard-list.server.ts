@@ -1,7 +1,7 @@
 // The hazard list of a log: the query parameters (one zod schema for the page and the API), the
 // filters, the sort orders and keyset paging. The SQL pieces live in hazard-list-sql.server.ts,
 // shared with the heatmap counts (hazard-heatmap.server.ts).
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { hazards, HAZARD_STATUSES, type HazardRow } from "#db/schema/index.ts";
 import type { Db } from "#db/client.ts";
@@ -13,7 +13,7 @@ import { LIKELIHOODS, SEVERITIES } from "./domain/risk.ts";
 import { AppError, fieldErrors } from "./errors.server.ts";
 import { buildViews } from "./hazard-store.server.ts";
 import { decodeCursor, encodeCursor, type Cursor } from "./hazard-list-cursor.server.ts";
-import { afterKeys, filterCondition, sortKeys, titleExpr, typeExpr, u1, u2, upstreamJoin1, upstreamJoin2 } from "./hazard-list-sql.server.ts";
+import { afterKeys, filterCondition, needsUpstream, sortKeys, titleExpr, u1, u2, upstreamJoin1, upstreamJoin2 } from "./hazard-list-sql.server.ts";
 import { requireLog } from "./permissions.server.ts";
 
 /** `-x` is descending. Every order ends with the ref, so the order is total and paging exact. */
@@ -109,15 +109,27 @@ export async function queryRows(db: Db, logId: string, qy: ParsedListQuery, toda
   if (cursor && (cursor.keys.length !== keys.length || !keys.every((k, i) => k.accepts(cursor.keys[i]))))
     throw new AppError("bad_request", "Some query parameters are not valid", { fields: { cursor: "is not a cursor this API gave out" } });
 
-  const [{ n }] = await db.select({ n: count() }).from(hazards).leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2).where(condition);
-  const fetched = await db
-    .select({ h: hazards, title: titleExpr, upstreamVersion: u1.version, ...keyColumns })
-    .from(hazards)
-    .leftJoin(u1, upstreamJoin1)
-    .leftJoin(u2, upstreamJoin2)
+  // The joins to the upstream rows cost a hash of the whole table: only when a filter or the
+  // order reads them. The page's own rows (at most limit + 1) are then read with their upstream
+  // by primary key.
+  const joined = needsUpstream(qy);
+  const counted = db.select({ n: count() }).from(hazards).$dynamic();
+  const [{ n }] = await (joined ? counted.leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2) : counted).where(condition);
+  const ordered = db.select({ id: hazards.id, ...keyColumns }).from(hazards).$dynamic();
+  const slice = await (joined ? ordered.leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2) : ordered)
     .where(pageCondition)
     .orderBy(...keys.map((k) => k.order(backwards)))
     .limit(limit + 1);
+  const full = slice.length
+    ? await db
+        .select({ h: hazards, title: titleExpr, upstreamVersion: u1.version })
+        .from(hazards)
+        .leftJoin(u1, upstreamJoin1)
+        .leftJoin(u2, upstreamJoin2)
+        .where(inArray(hazards.id, slice.map((r) => r.id)))
+    : [];
+  const byId = new Map(full.map((r) => [r.h.id, r]));
+  const fetched = slice.map((r) => ({ ...byId.get(r.id)!, ...r }));
   const more = fetched.length > limit; // one row beyond the page says whether another page follows
   const page = fetched.slice(0, limit);
   if (backwards) page.reverse();
@@ -156,8 +168,3 @@ export async function distinctOwners(db: Db, logId: string): Promise<string[]> {
   return [...byKey.values()].sort((a, b) => a.localeCompare(b, "en-GB"));
 }
 
-/** Hazard types used in the log (inherited hazards' through their upstream), for the type filter. */
-export async function distinctHazardTypes(db: Db, logId: string): Promise<string[]> {
-  const rows = await db.selectDistinct({ type: typeExpr }).from(hazards).leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2).where(eq(hazards.hazardLogId, logId));
-  return rows.map((r) => r.type).filter((t): t is string => !!t).sort();
-}

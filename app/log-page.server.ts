@@ -2,10 +2,11 @@
 // hazard views), the two heatmaps, the options of the filters and what the user may do here.
 import type { SessionUser } from "./auth.server.ts";
 import { getDb } from "./db.server.ts";
+import { HAZARD_TYPES } from "./domain/hazard-fields.ts";
 import { isReviewOverdue } from "./domain/hazard-view.ts";
 import { describeRisk, type RiskScheme } from "./domain/risk.ts";
 import { heatmapCounts } from "./hazard-heatmap.server.ts";
-import { distinctHazardTypes, distinctOwners, parseListQuery, queryRows, todayIso, type ListRow } from "./hazard-list.server.ts";
+import { distinctOwners, parseListQuery, queryRows, todayIso, type ListRow } from "./hazard-list.server.ts";
 import { loadRiskScheme } from "./hazard-store.server.ts";
 import { can, requireLog } from "./permissions.server.ts";
 
@@ -37,7 +38,6 @@ export async function loadLogPage(user: SessionUser, logId: string, params: URLS
   const page = await queryRows(db, log.id, qy, today);
   const heatmaps = await heatmapCounts(db, log.id, qy, today);
   const owners = await distinctOwners(db, log.id);
-  const hazardTypes = await distinctHazardTypes(db, log.id);
   return {
     log: { id: log.id, title: log.title, standard: log.standard, scope: log.scope, platformName: log.platformName },
     may: { raise: can(user, log, "edit:hazard"), import: can(user, log, "import:log") },
@@ -53,7 +53,8 @@ export async function loadLogPage(user: SessionUser, logId: string, params: URLS
       initialCell: qy.initialCell ? `${qy.initialCell.likelihood}:${qy.initialCell.severity}` : null,
       residualCell: qy.residualCell ? `${qy.residualCell.likelihood}:${qy.residualCell.severity}` : null,
     },
-    options: { owners, hazardTypes },
+    // The whole §3.8 taxonomy: listing only the types in use would cost a join over every row.
+    options: { owners, hazardTypes: [...HAZARD_TYPES] },
     scheme: { id: scheme.id, name: scheme.name, version: scheme.version, severities: scheme.severities, likelihoods: scheme.likelihoods, matrix: scheme.matrix, acceptability: scheme.acceptability, labels: scheme.labels, colours: scheme.colours },
     heatmaps,
     page: {
