@@ -41,8 +41,15 @@ export const overdueExpr = (today: string) => sql`(${hazards.reviewDue} is not n
 
 type CellFilter = "initialCell" | "residualCell";
 
-/** Every filter of the query; `except` leaves one heatmap cell out (that heatmap's own counts). */
-export function filterCondition(logId: string, qy: ParsedListQuery, today: string, except?: CellFilter): SQL {
+/** The hazards in one heatmap cell (always true when no cell is given). */
+export function cellCondition(which: "initial" | "residual", cell: ParsedListQuery["initialCell"]): SQL {
+  if (!cell) return sql`true`;
+  const [l, s] = which === "initial" ? [hazards.initialLikelihood, hazards.initialSeverity] : [hazards.residualLikelihood, hazards.residualSeverity];
+  return and(eq(l, cell.likelihood), eq(s, cell.severity))!;
+}
+
+/** Every filter of the query; `except` leaves heatmap cells out (a heatmap's own counts). */
+export function filterCondition(logId: string, qy: ParsedListQuery, today: string, except?: CellFilter | "bothCells"): SQL {
   const where: (SQL | undefined)[] = [eq(hazards.hazardLogId, logId)];
   if (!qy.includeDeprecated) where.push(isNull(hazards.deprecatedAt));
   if (qy.q) where.push(sql`${searchDocument} ilike ${likePattern(qy.q)}`);
@@ -51,10 +58,8 @@ export function filterCondition(logId: string, qy: ParsedListQuery, today: strin
     const ratings = qy.residualRisk.filter((r): r is number => r !== "unassessed");
     where.push(or(ratings.length ? inArray(hazards.residualRisk, ratings) : undefined, qy.residualRisk.includes("unassessed") ? isNull(hazards.residualRisk) : undefined));
   }
-  if (qy.initialCell && except !== "initialCell")
-    where.push(and(eq(hazards.initialLikelihood, qy.initialCell.likelihood), eq(hazards.initialSeverity, qy.initialCell.severity)));
-  if (qy.residualCell && except !== "residualCell")
-    where.push(and(eq(hazards.residualLikelihood, qy.residualCell.likelihood), eq(hazards.residualSeverity, qy.residualCell.severity)));
+  if (qy.initialCell && except !== "initialCell" && except !== "bothCells") where.push(cellCondition("initial", qy.initialCell));
+  if (qy.residualCell && except !== "residualCell" && except !== "bothCells") where.push(cellCondition("residual", qy.residualCell));
   if (qy.hazardType?.length) where.push(sql`${typeExpr} in ${qy.hazardType}`);
   if (qy.owner) where.push(sql`lower(${hazards.owner}) = ${qy.owner.toLowerCase()}`);
   if (qy.overdue !== undefined) where.push(qy.overdue ? overdueExpr(today) : sql`not ${overdueExpr(today)}`);

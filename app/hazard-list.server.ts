@@ -97,7 +97,8 @@ export type RowPage = { rows: ListRow[]; total: number; start: number; nextCurso
  * or removed elsewhere in the order therefore never make a page repeat or skip a hazard. The
  * cursor also carries the position, only to say "Showing 51–100".
  */
-export async function queryRows(db: Db, logId: string, qy: ParsedListQuery, today: string): Promise<RowPage> {
+/** `known.total`: the count when the caller already has it (the heatmap query gives it). */
+export async function queryRows(db: Db, logId: string, qy: ParsedListQuery, today: string, known: { total?: number } = {}): Promise<RowPage> {
   const limit = qy.limit ?? 50;
   const cursor = decodeCursor(qy.cursor, qy.sort);
   const keys = sortKeys(qy.sort);
@@ -114,7 +115,7 @@ export async function queryRows(db: Db, logId: string, qy: ParsedListQuery, toda
   // by primary key.
   const joined = needsUpstream(qy);
   const counted = db.select({ n: count() }).from(hazards).$dynamic();
-  const [{ n }] = await (joined ? counted.leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2) : counted).where(condition);
+  const n = known.total ?? (await (joined ? counted.leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2) : counted).where(condition))[0].n;
   const ordered = db.select({ id: hazards.id, ...keyColumns }).from(hazards).$dynamic();
   const slice = await (joined ? ordered.leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2) : ordered)
     .where(pageCondition)

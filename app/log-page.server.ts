@@ -35,8 +35,8 @@ export async function loadLogPage(user: SessionUser, logId: string, params: URLS
   const log = await requireLog(db, user, logId, "read:log");
   const qy = parseListQuery(params);
   const scheme = await loadRiskScheme(db, log.riskSchemeId);
-  const page = await queryRows(db, log.id, qy, today);
   const heatmaps = await heatmapCounts(db, log.id, qy, today);
+  const page = await queryRows(db, log.id, qy, today, { total: heatmaps.total });
   const owners = await distinctOwners(db, log.id);
   return {
     log: { id: log.id, title: log.title, standard: log.standard, scope: log.scope, platformName: log.platformName },

@@ -55,6 +55,7 @@ describe("heatmap counts", () => {
           const maps = await heatmapCounts(db, icbLog, parseListQuery(params), TODAY);
           expect(maps.initial).toEqual(await listedCounts(withoutKey(params, "initialCell"), "initial"));
           expect(maps.residual).toEqual(await listedCounts(withoutKey(params, "residualCell"), "residual"));
+          expect(maps.total).toBe((await queryRows(db, icbLog, parseListQuery({ ...params, limit: "1" }), TODAY)).total);
         },
       ),
       { numRuns: 40, seed: 11 },
