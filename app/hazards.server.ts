@@ -1,8 +1,7 @@
-// Hazards: list (filters, sort, pagination in SQL), read, raise, edit (optimistic locking, reason,
+// Hazards: read, raise, edit (optimistic locking, reason,
 // inherited-field protection, controls), deprecate, and their version history. Every change is one
 // transaction with its hazard_versions row and its audit entry.
-import { and, asc, count, desc, eq, ilike, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { CONTROL_STATES, controls, hazardControls, hazards, hazardVersions, HAZARD_STATUSES, users, type HazardRow } from "#db/schema/index.ts";
 import type { SessionUser } from "./auth.server.ts";
@@ -13,7 +12,7 @@ import { isUuid } from "./domain/ids.ts";
 import { AssessmentInput, ControlInput, HAZARD_TYPES, HazardInput, LIMITS, SOURCES } from "./domain/hazard-fields.ts";
 import { snapshotOf, type HazardView } from "./domain/hazard-view.ts";
 import { lookupRiskOrNull, needsRiskBenefitJustification } from "./domain/risk.ts";
-import { AppError, fieldErrors, forbidden, notFound } from "./errors.server.ts";
+import { AppError, forbidden, notFound } from "./errors.server.ts";
 import { assessmentColumns, buildViews, insertHazard, loadHazardView, loadRiskScheme, searchTextOf, writeVersion, type Actor, type Tx } from "./hazard-store.server.ts";
 import { can, requireLog, type LogWithFacts } from "./permissions.server.ts";
 
@@ -63,47 +62,6 @@ export type HazardPatch = z.infer<typeof HazardPatch>;
 
 export { HazardInput };
 
-const SORTS = ["ref", "-ref", "residualRisk", "-residualRisk", "reviewDue", "title"] as const;
-const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
-
-/** Query of GET /api/v1/hazard-logs/{id}/hazards; `status` and `residualRisk` take comma lists. */
-export const HazardListQuery = z
-  .object({
-    q: text(200).optional(),
-    status: z
-      .string()
-      .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
-      .pipe(z.array(z.enum(HAZARD_STATUSES, { error: "must be open, transferred or closed" })))
-      .optional(),
-    residualRisk: z
-      .string()
-      .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
-      .pipe(z.array(z.enum(["1", "2", "3", "4", "5", "none"], { error: "must be 1–5 or none" })))
-      .optional(),
-    hazardType: z.enum(HAZARD_TYPES).optional(),
-    owner: text(LIMITS.short).optional(),
-    overdue: bool.optional(),
-    includeDeprecated: bool.optional(),
-    sort: z.enum(SORTS).default("ref"),
-    limit: z
-      .string()
-      .regex(/^-?\d+$/, "must be a whole number from 1 to 100")
-      .transform((s) => Math.min(100, Math.max(1, Number(s))))
-      .optional(),
-    cursor: z.string().max(200).optional(),
-  });
-export type HazardListQuery = z.input<typeof HazardListQuery>;
-
-export function parseListQuery(params: URLSearchParams | Record<string, string | undefined>) {
-  const raw: Record<string, string> = {};
-  if (params instanceof URLSearchParams) params.forEach((v, k) => (raw[k] = v));
-  else for (const [k, v] of Object.entries(params)) if (v !== undefined) raw[k] = v;
-  for (const k of Object.keys(raw)) if (raw[k] === "" && k !== "q") delete raw[k];
-  const parsed = HazardListQuery.safeParse(raw);
-  if (!parsed.success) throw new AppError("bad_request", "Some query parameters are not valid", { fields: fieldErrors(parsed.error.issues) });
-  return parsed.data;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
@@ -129,26 +87,6 @@ export async function requireHazard(user: SessionUser, id: string, permission: "
   }
 }
 
-/** Cursor: opaque base64url of the offset of the next page. */
-function encodeCursor(offset: number) {
-  return Buffer.from(JSON.stringify({ o: offset })).toString("base64url");
-}
-function decodeCursor(cursor: string | undefined): number {
-  if (!cursor) return 0;
-  try {
-    const o = (JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { o?: unknown }).o;
-    if (typeof o === "number" && Number.isInteger(o) && o >= 0) return o;
-  } catch {
-    /* fall through */
-  }
-  throw new AppError("bad_request", "Some query parameters are not valid", { fields: { cursor: "is not a cursor this API gave out" } });
-}
-
-/** `%q%` for ILIKE with q lower-cased and the LIKE wildcards escaped. */
-export function likePattern(q: string) {
-  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 function requireRiskBenefit(residualRisk: number | null, justification: string | null | undefined) {
   if (needsRiskBenefitJustification(residualRisk) && !justification?.trim())
     throw new AppError("bad_request", "A residual risk of 4 or 5 needs a risk–benefit justification", {
@@ -157,70 +95,7 @@ function requireRiskBenefit(residualRisk: number | null, justification: string |
 }
 
 // ---------------------------------------------------------------------------------------------
-// List and read
-
-export type HazardPage = { items: HazardView[]; total: number; nextCursor: string | null };
-
-export async function listHazards(user: SessionUser, logId: string, query: HazardListQuery | URLSearchParams): Promise<HazardPage> {
-  const db = await getDb();
-  await requireLog(db, user, logId, "read:log");
-  const qy = query instanceof URLSearchParams ? parseListQuery(query) : HazardListQuery.parse(query);
-  const limit = qy.limit ?? 50;
-  const offset = decodeCursor(qy.cursor);
-
-  // Inherited rows keep title and hazard type upstream (at most two levels: trust → ICB → supplier).
-  const u1 = alias(hazards, "u1");
-  const u2 = alias(hazards, "u2");
-  const titleExpr = sql<string>`coalesce(${hazards.title}, ${u1.title}, ${u2.title}, '')`;
-  const typeExpr = sql<string | null>`coalesce(${hazards.hazardType}, ${u1.hazardType}, ${u2.hazardType})`;
-
-  const where: (SQL | undefined)[] = [eq(hazards.hazardLogId, logId)];
-  if (!qy.includeDeprecated) where.push(isNull(hazards.deprecatedAt));
-  if (qy.q) where.push(ilike(hazards.searchText, likePattern(qy.q)));
-  if (qy.status?.length) where.push(inArray(hazards.status, qy.status));
-  if (qy.residualRisk?.length) {
-    const ratings = qy.residualRisk.filter((r) => r !== "none").map(Number);
-    const parts: SQL[] = [];
-    if (ratings.length) parts.push(inArray(hazards.residualRisk, ratings));
-    if (qy.residualRisk.includes("none")) parts.push(isNull(hazards.residualRisk));
-    where.push(sql`(${sql.join(parts, sql` or `)})`);
-  }
-  if (qy.hazardType) where.push(sql`${typeExpr} = ${qy.hazardType}`);
-  if (qy.owner) where.push(sql`lower(${hazards.owner}) = ${qy.owner.toLowerCase()}`);
-  if (qy.overdue !== undefined) {
-    const overdue = sql`(${hazards.reviewDue} is not null and ${hazards.reviewDue} < current_date and ${hazards.status} <> 'closed')`;
-    where.push(qy.overdue ? overdue : sql`not ${overdue}`);
-  }
-  const condition = and(...where);
-
-  const order: SQL[] = {
-    ref: [asc(hazards.refNumber)],
-    "-ref": [desc(hazards.refNumber)],
-    residualRisk: [sql`${hazards.residualRisk} asc nulls last`, asc(hazards.refNumber)],
-    "-residualRisk": [sql`${hazards.residualRisk} desc nulls last`, asc(hazards.refNumber)],
-    reviewDue: [sql`${hazards.reviewDue} asc nulls last`, asc(hazards.refNumber)],
-    title: [sql`lower(${titleExpr}) asc`, asc(hazards.refNumber)],
-  }[qy.sort];
-
-  const [{ n }] = await db
-    .select({ n: count() })
-    .from(hazards)
-    .leftJoin(u1, eq(u1.id, hazards.upstreamHazardId))
-    .leftJoin(u2, eq(u2.id, u1.upstreamHazardId))
-    .where(condition);
-  const rows = await db
-    .select({ h: hazards })
-    .from(hazards)
-    .leftJoin(u1, eq(u1.id, hazards.upstreamHazardId))
-    .leftJoin(u2, eq(u2.id, u1.upstreamHazardId))
-    .where(condition)
-    .orderBy(...order)
-    .limit(limit)
-    .offset(offset);
-  const items = await buildViews(db, rows.map((r) => r.h));
-  const total = Number(n);
-  return { items, total, nextCursor: offset + rows.length < total && rows.length > 0 ? encodeCursor(offset + rows.length) : null };
-}
+// Read
 
 export async function getHazard(user: SessionUser, id: string): Promise<HazardView> {
   const { db, row } = await requireHazard(user, id);

@@ -158,6 +158,8 @@ const HazardPatch = {
   },
 };
 
+const SORT_VALUES = ["ref", "-ref", "title", "-title", "-residualRisk", "residualRisk", "-initialRisk", "initialRisk", "reviewDue", "-reviewDue", "-updatedAt", "updatedAt"];
+const CELL_PATTERN = "^(very_low|low|medium|high|very_high):(minor|significant|considerable|major|catastrophic)$";
 const q = (name: string, description: string, schema: unknown = { type: "string" }) => ({ name, in: "query", required: false, description, schema });
 const hazardErrors = {
   "400": err("Bad input: per-field messages in error.fields (a client `risk`, unknown fields, a missing reason or risk–benefit justification, an inherited field)"),
@@ -174,20 +176,22 @@ registerPaths(
         description: "Filtered, sorted and paginated on the server. Deprecated hazards are left out unless includeDeprecated=true.",
         parameters: [
           idParam("id"),
-          q("q", "Free text, case-insensitive, over title, description and causes (inherited hazards: the upstream text too)"),
-          q("status", "open, transferred or closed; a comma list for several"),
-          q("residualRisk", "1–5 or none (unassessed); a comma list for several"),
-          q("hazardType", "A hazard-type code (domain reference §3.8)"),
+          q("q", "Free text, case-insensitive, over title, description and causes; an inherited hazard is matched on its upstream's current text too"),
+          q("status", "open, transferred or closed; a comma list (or the parameter repeated) for several"),
+          q("residualRisk", "Residual rating 1–5, or unassessed (no rating yet; `none` is accepted as the same); a comma list for several"),
+          q("initialCell", "One cell of the initial-risk heatmap as likelihood:severity, e.g. high:major", { type: "string", pattern: CELL_PATTERN }),
+          q("residualCell", "One cell of the residual-risk heatmap as likelihood:severity, e.g. medium:catastrophic", { type: "string", pattern: CELL_PATTERN }),
+          q("hazardType", "Hazard-type code(s) (domain reference §3.8), a comma list for several; an inherited hazard has its upstream's type"),
           q("owner", "Owner, exact match ignoring case"),
-          q("overdue", "true: review date passed and not closed; false: the others", { type: "string", enum: ["true", "false"] }),
+          q("overdue", "true: review date before today (UTC) and not closed; false: the others", { type: "string", enum: ["true", "false"] }),
           q("includeDeprecated", "true to include deprecated hazards", { type: "string", enum: ["true", "false"], default: "false" }),
-          q("sort", "Order (default ref); ties by ref", { type: "string", enum: ["ref", "-ref", "residualRisk", "-residualRisk", "reviewDue", "title"], default: "ref" }),
+          q("sort", "Order (default ref). A leading - is descending. Unassessed ratings and missing review dates come last in either direction; ties are broken by ref, so the order is total. residualRisk/initialRisk: the rating 1–5; reviewDue: the review date; updatedAt: the last change in this log; title: case-insensitive.", { type: "string", enum: SORT_VALUES, default: "ref" }),
           q("limit", "Page size 1–100, default 50; larger values are clamped to 100", { type: "integer", minimum: 1, maximum: 100, default: 50 }),
-          q("cursor", "Opaque: the nextCursor of the previous page"),
+          q("cursor", "Opaque: the nextCursor (or prevCursor) of a previous page with the same sort. Keyset paging: the cursor holds the position in the sort order, not an offset, so hazards added or changed meanwhile never make a hazard repeat or go missing among the rest. A cursor of another sort, or one not given out by this API, answers 400."),
         ],
         responses: {
-          "200": ok("One page", { type: "object", required: ["items", "total", "nextCursor"], properties: { items: { type: "array", items: ref("Hazard") }, total: { type: "integer", description: "Matching hazards in all pages" }, nextCursor: { type: ["string", "null"] } } }),
-          "400": err("A query parameter is not valid (error.fields)"),
+          "200": ok("One page", { type: "object", required: ["items", "total", "nextCursor"], properties: { items: { type: "array", items: ref("Hazard") }, total: { type: "integer", description: "Matching hazards in all pages" }, nextCursor: { type: ["string", "null"], description: "The next page; null on the last" }, prevCursor: { type: ["string", "null"], description: "The page before; null on the first" } } }),
+          "400": err("A query parameter is not valid (error.fields names it: e.g. residualRisk=9, sort=bogus, a malformed cell, a cursor of another sort)"),
           "404": hazardErrors["404"],
           ...STD_ERRORS,
         },

@@ -44,3 +44,11 @@ export const AUDIT_ACTION_NAMES: Record<string, string> = {
   "hazard_log.start_new_version": "Next log version started",
 };
 export const AUDIT_SUBJECT_NAMES: Record<string, string> = { hazard: "hazard", hazard_log: "hazard log", safety_case: "safety case", organisation: "organisation" };
+export const SORT_NAMES: Record<string, string> = {
+  "-residualRisk": "Highest residual risk", residualRisk: "Lowest residual risk",
+  "-initialRisk": "Highest initial risk", initialRisk: "Lowest initial risk",
+  reviewDue: "Review due soonest", "-reviewDue": "Review due latest",
+  "-updatedAt": "Recently updated", updatedAt: "Least recently updated",
+  ref: "Ref, first raised", "-ref": "Ref, last raised", title: "Title A to Z", "-title": "Title Z to A",
+};
+

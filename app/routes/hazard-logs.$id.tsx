@@ -1,106 +1,76 @@
-// A hazard log: its hazards, filtered and paged on the server. Read-only for now: raising and
-// editing hazards in the browser is still to come (the JSON API already does it).
+// A hazard log: two risk heatmaps (click a cell to filter), filters and sort, and the hazards one
+// page at a time, all filtered, counted and paged by the database (app/log-page.server.ts).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { STATUS_NAMES } from "#app/components/labels.ts";
+import { Link, useLoaderData, useLocation } from "@remix-run/react";
 import { requireUser } from "#app/auth.server.ts";
 import { Breadcrumbs } from "#app/components/breadcrumbs.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
-import { RiskBadge } from "#app/components/risk.tsx";
-import { getDb } from "#app/db.server.ts";
-import { isReviewOverdue } from "#app/domain/hazard-view.ts";
-import { describeRisk } from "#app/domain/risk.ts";
+import { HazardTable } from "#app/components/hazard-table.tsx";
+import { SCOPE_NAMES, SORT_NAMES } from "#app/components/labels.ts";
+import { LogFilters } from "#app/components/log-filters.tsx";
+import { RiskHeatmap } from "#app/components/risk-heatmap.tsx";
+import { withCursor, withParams } from "#app/domain/list-url.ts";
+import { riskGrid } from "#app/domain/risk-grid.ts";
+import type { RiskScheme } from "#app/domain/risk.ts";
 import { AppError } from "#app/errors.server.ts";
-import { listHazards } from "#app/hazards.server.ts";
-import { loadRiskScheme } from "#app/hazard-store.server.ts";
-import { requireLog } from "#app/permissions.server.ts";
+import { loadLogPage } from "#app/log-page.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.log.title ?? "Hazard log"} – Clinical safety workflow` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const db = await getDb();
   try {
-    const log = await requireLog(db, user, params.id ?? "");
-    const url = new URL(request.url);
-    const page = await listHazards(user, log.id, url.searchParams);
-    const scheme = await loadRiskScheme(db, log.riskSchemeId);
-    const today = new Date().toISOString().slice(0, 10);
-    return {
-      log: { id: log.id, title: log.title, standard: log.standard, scope: log.scope },
-      total: page.total,
-      nextCursor: page.nextCursor,
-      hazards: page.items.map((h) => ({
-        id: h.id,
-        ref: h.ref,
-        title: h.title,
-        status: h.status,
-        owner: h.owner,
-        reviewDue: h.reviewDue,
-        overdue: isReviewOverdue(h, today),
-        inherited: !!h.upstream,
-        upstreamPending: !!h.upstream && h.upstream.acceptedVersion !== h.upstream.currentVersion,
-        initial: h.initial.risk ? describeRisk(scheme, h.initial.risk) : null,
-        residual: h.residual.risk ? describeRisk(scheme, h.residual.risk) : null,
-      })),
-    };
+    return await loadLogPage(user, params.id ?? "", new URL(request.url).searchParams);
   } catch (error) {
     if (error instanceof AppError) throw new Response(error.message, { status: error.status });
     throw error;
   }
 }
 
+const n = (x: number) => x.toLocaleString("en-GB");
 
 export default function HazardLogPage() {
-  const { log, total, nextCursor, hazards } = useLoaderData<typeof loader>();
-  const [params] = useSearchParams();
-  const next = new URLSearchParams(params);
-  if (nextCursor) next.set("cursor", nextCursor);
+  const { log, may, query, options, scheme, heatmaps, page } = useLoaderData<typeof loader>();
+  const { pathname, search } = useLocation();
+  const params = new URLSearchParams(search);
+  const schemeForGrid: RiskScheme = scheme;
+  const first = page.total === 0 ? 0 : page.start + 1;
+  const last = page.start + page.rows.length;
+  const noun = page.total === 1 ? "hazard" : "hazards";
+  const showing = page.rows.length ? `Showing ${n(first)}–${n(last)} of ${n(page.total)} ${noun}` : "No hazards match these filters";
   return (
     <>
       <Breadcrumbs items={[{ label: log.title, to: `/hazard-logs/${log.id}` }]} />
-      <h1>{log.title}</h1>
-      <p>{log.standard} · {total} hazards match</p>
-      <Form method="get" className="nhsuk-form-group">
-        <div className="app-header-tools" style={{ justifyContent: "flex-start" }}>
-          <div>
-            <label className="nhsuk-label" htmlFor="q">Search titles, descriptions and causes</label>
-            <input className="nhsuk-input" id="q" name="q" type="search" defaultValue={params.get("q") ?? ""} />
-          </div>
-          <div>
-            <label className="nhsuk-label" htmlFor="status">Status</label>
-            <select className="nhsuk-select" id="status" name="status" defaultValue={params.get("status") ?? ""}>
-              <option value="">Any</option>
-              <option value="open">Open</option>
-              <option value="transferred">Transferred</option>
-              <option value="closed">Closed</option>
-            </select>
-          </div>
-          <button type="submit" className="nhsuk-button nhsuk-button--secondary">Filter</button>
+      <h1 className="nhsuk-u-margin-bottom-2">{log.title}</h1>
+      <p className="nhsuk-body-s">{log.standard} · {SCOPE_NAMES[log.scope]} · {log.platformName}</p>
+      <div className="app-log-actions">
+        {may.raise ? <Link className="nhsuk-button" role="button" draggable="false" to={`/hazard-logs/${log.id}/hazards/new`}>Raise a hazard</Link> : null}
+        {may.import ? <Link to={`/hazard-logs/${log.id}/import`}>Import</Link> : null}
+        <Link reloadDocument to={`/api/v1/hazard-logs/${log.id}/export?format=xlsx`}>Export xlsx</Link>
+        <Link reloadDocument to={`/api/v1/hazard-logs/${log.id}/export?format=csv`}>Export csv</Link>
+      </div>
+
+      <h2 className="nhsuk-u-visually-hidden">Risk heatmaps</h2>
+      <p className="nhsuk-body-s">Select a cell to list only the hazards rated there. Each heatmap counts the hazards matching every other filter.</p>
+      <div className="app-heatmaps">
+        <RiskHeatmap title="Initial risk" grid={riskGrid(schemeForGrid, heatmaps.initial.cells)} param="initialCell" active={query.initialCell} unassessed={heatmaps.initial.unassessed} path={pathname} search={search} />
+        <RiskHeatmap title="Residual risk" grid={riskGrid(schemeForGrid, heatmaps.residual.cells)} param="residualCell" active={query.residualCell} unassessed={heatmaps.residual.unassessed} path={pathname} search={search} />
+      </div>
+
+      <div className="nhsuk-grid-row">
+        <div className="nhsuk-grid-column-one-quarter">
+          <LogFilters query={query} owners={options.owners} hazardTypes={options.hazardTypes} riskLabels={scheme.labels} limit={params.get("limit")} clearHref={pathname} />
         </div>
-      </Form>
-      <table className="nhsuk-table app-table-compact">
-        <caption className="nhsuk-u-visually-hidden">Hazards in this log</caption>
-        <thead className="nhsuk-table__head">
-          <tr><th scope="col">Ref</th><th scope="col">Hazard</th><th scope="col">Status</th><th scope="col">Initial risk</th><th scope="col">Residual risk</th><th scope="col">Review due</th></tr>
-        </thead>
-        <tbody className="nhsuk-table__body">
-          {hazards.map((h) => (
-            <tr key={h.id}>
-              <td className="app-nowrap">{h.ref}</td>
-              <td>
-                {h.title}
-                {h.inherited ? <><br /><span className="nhsuk-body-s">Inherited{h.upstreamPending ? " · upstream change not yet accepted" : ""}</span></> : null}
-              </td>
-              <td>{STATUS_NAMES[h.status]}</td>
-              <td><RiskBadge risk={h.initial} /></td>
-              <td><RiskBadge risk={h.residual} /></td>
-              <td className={h.overdue ? "app-overdue" : undefined}>{h.reviewDue ?? "Not set"}{h.overdue ? " (overdue)" : ""}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {nextCursor ? <p><Link to={`?${next.toString()}`}>Next page</Link></p> : null}
+        <div className="nhsuk-grid-column-three-quarters">
+          <h2 className="nhsuk-heading-m" id="results" aria-live="polite">{showing}</h2>
+          <HazardTable rows={page.rows} caption={`Hazards in this log, sorted by ${SORT_NAMES[query.sort]?.toLowerCase() ?? "ref"}`} />
+          <nav className="app-pagination" aria-label="Pages of hazards">
+            {page.prevCursor ? <Link to={withCursor(pathname, search, page.prevCursor)}>Previous page</Link> : <span />}
+            {page.start > 0 ? <Link to={withParams(pathname, search, {})}>First page</Link> : null}
+            {page.nextCursor ? <Link to={withCursor(pathname, search, page.nextCursor)}>Next page</Link> : null}
+          </nav>
+        </div>
+      </div>
     </>
   );
 }

@@ -138,7 +138,7 @@ describe("cso@harbourside.example", () => {
     await page.getByRole("link", { name: "Wessex Shared EPR — Harbourside DCB0160 hazard log" }).click();
     await expect.poll(() => page.getByRole("heading", { level: 1 }).innerText()).toContain("Harbourside DCB0160 hazard log");
     expect(await page.getByRole("cell", { name: "H-001", exact: true }).count()).toBe(1);
-    expect(await page.getByText("43 hazards match").count()).toBe(1);
+    expect(await page.getByText("Showing 1–43 of 43 hazards").count()).toBe(1);
     expect(await page.getByText("Undesirable").count()).toBeGreaterThan(0);
     await screenshot(page, "foundation-06-harbourside-log");
     expect(await checkA11y(page)).toEqual([]);

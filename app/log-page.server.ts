@@ -1,0 +1,69 @@
+// Everything the log page shows: one page of hazard rows (only the columns the table needs, not full
+// hazard views), the two heatmaps, the options of the filters and what the user may do here.
+import type { SessionUser } from "./auth.server.ts";
+import { getDb } from "./db.server.ts";
+import { HAZARD_TYPES } from "./domain/hazard-fields.ts";
+import { isReviewOverdue } from "./domain/hazard-view.ts";
+import { describeRisk, type RiskScheme } from "./domain/risk.ts";
+import { heatmapCounts } from "./hazard-heatmap.server.ts";
+import { distinctOwners, parseListQuery, queryRows, todayIso, type ListRow } from "./hazard-list.server.ts";
+import { loadRiskScheme } from "./hazard-store.server.ts";
+import { can, requireLog } from "./permissions.server.ts";
+
+function rowSummary(scheme: RiskScheme, today: string, { h, title, upstreamVersion }: ListRow) {
+  const inherited = !!h.upstreamHazardId;
+  return {
+    id: h.id,
+    ref: h.ref,
+    title,
+    status: h.status,
+    owner: h.owner,
+    reviewDue: h.reviewDue,
+    overdue: isReviewOverdue(h, today),
+    deprecated: !!h.deprecatedAt,
+    inherited,
+    // The upstream has moved on since this organisation last accepted it (or never accepted it).
+    upstreamPending: inherited && h.upstreamAcceptedVersion !== upstreamVersion,
+    initial: h.initialRisk ? describeRisk(scheme, h.initialRisk) : null,
+    residual: h.residualRisk ? describeRisk(scheme, h.residualRisk) : null,
+  };
+}
+export type LogPageRow = ReturnType<typeof rowSummary>;
+
+export async function loadLogPage(user: SessionUser, logId: string, params: URLSearchParams, today = todayIso()) {
+  const db = await getDb();
+  const log = await requireLog(db, user, logId, "read:log");
+  const qy = parseListQuery(params);
+  const scheme = await loadRiskScheme(db, log.riskSchemeId);
+  const heatmaps = await heatmapCounts(db, log.id, qy, today);
+  const page = await queryRows(db, log.id, qy, today, { total: heatmaps.total });
+  const owners = await distinctOwners(db, log.id);
+  return {
+    log: { id: log.id, title: log.title, standard: log.standard, scope: log.scope, platformName: log.platformName },
+    may: { raise: can(user, log, "edit:hazard"), import: can(user, log, "import:log") },
+    query: {
+      q: qy.q ?? "",
+      status: qy.status ?? [],
+      residualRisk: (qy.residualRisk ?? []).map(String),
+      hazardType: qy.hazardType?.[0] ?? "",
+      owner: qy.owner ?? "",
+      overdue: qy.overdue === true,
+      includeDeprecated: qy.includeDeprecated === true,
+      sort: qy.sort,
+      initialCell: qy.initialCell ? `${qy.initialCell.likelihood}:${qy.initialCell.severity}` : null,
+      residualCell: qy.residualCell ? `${qy.residualCell.likelihood}:${qy.residualCell.severity}` : null,
+    },
+    // The whole §3.8 taxonomy: listing only the types in use would cost a join over every row.
+    options: { owners, hazardTypes: [...HAZARD_TYPES] },
+    scheme: { id: scheme.id, name: scheme.name, version: scheme.version, severities: scheme.severities, likelihoods: scheme.likelihoods, matrix: scheme.matrix, acceptability: scheme.acceptability, labels: scheme.labels, colours: scheme.colours },
+    heatmaps,
+    page: {
+      rows: page.rows.map((r) => rowSummary(scheme, today, r)),
+      total: page.total,
+      start: page.start,
+      nextCursor: page.nextCursor,
+      prevCursor: page.prevCursor,
+    },
+  };
+}
+export type LogPageData = Awaited<ReturnType<typeof loadLogPage>>;

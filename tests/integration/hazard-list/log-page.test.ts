@@ -1,0 +1,70 @@
+// The log page's loader: heatmaps, filter options, rows with links' data, what the user may do, and
+// refusals (400 for a bad filter, 404 for a log the user may not read).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "#db/client.ts";
+import { startSession } from "#app/auth.server.ts";
+import { loader } from "#app/routes/hazard-logs.$id.tsx";
+import { closeTestDb, openTestDb } from "#tests/setup/test-db.ts";
+import { BASE, context, getRequest, settle, userId } from "#tests/support/requests.ts";
+import { ICB_LOG, logIdByTitle } from "../hazards/helpers.ts";
+import { seedVariedHazards } from "./fixture.ts";
+
+let db: Db;
+let icbLog: string;
+
+beforeAll(async () => {
+  ({ db } = await openTestDb());
+  await seedVariedHazards(db);
+  icbLog = await logIdByTitle(db, ICB_LOG);
+});
+afterAll(closeTestDb);
+
+async function cookieOf(email: string) {
+  return (await startSession(new Request(BASE), await userId(db, email))).split(";")[0];
+}
+async function open(email: string, query = "") {
+  const cookie = await cookieOf(email);
+  return settle(() => loader({ request: getRequest(`/hazard-logs/${icbLog}${query}`, { Cookie: cookie }), params: { id: icbLog }, context: context() } as never));
+}
+
+describe("the log page loader", () => {
+  it("gives the ICB's CSO the heatmaps, filters, first page and the right to raise and import", async () => {
+    const res = await open("cso@icb.example");
+    expect(res.status).toBe(200);
+    const data = await res.json();
+    expect(data.may).toEqual({ raise: true, import: true });
+    expect(data.page.total).toBe(77); // 38 demo hazards + 40 raised - the deprecated one
+    expect(data.page.rows).toHaveLength(50);
+    expect(data.page.start).toBe(0);
+    expect(data.page.nextCursor).toBeTruthy();
+    expect(data.page.prevCursor).toBeNull();
+    expect(data.options.owners).toEqual(["Chief clinical information officer", "Pharmacy lead", "Ward manager"]);
+    expect(data.options.hazardTypes).toContain("WrongPatient");
+    const inherited = data.page.rows.filter((r: { inherited: boolean }) => r.inherited);
+    expect(inherited.length).toBeGreaterThan(0);
+    expect(inherited.some((r: { upstreamPending: boolean }) => r.upstreamPending)).toBe(true); // SUP-23 is left pending at the ICB
+    const sum = Object.values(data.heatmaps.residual.cells as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(sum + data.heatmaps.residual.unassessed).toBe(77);
+  });
+
+  it("marks overdue reviews and follows a heatmap cell", async () => {
+    const data = await (await open("auditor@icb.example", "?overdue=true&sort=-residualRisk")).json();
+    expect(data.page.rows.length).toBeGreaterThan(0);
+    expect(data.page.rows.every((r: { overdue: boolean }) => r.overdue)).toBe(true);
+    const [cell, count] = Object.entries(data.heatmaps.residual.cells as Record<string, number>)[0];
+    const filtered = await (await open("auditor@icb.example", `?overdue=true&sort=-residualRisk&residualCell=${cell}`)).json();
+    expect(filtered.page.total).toBe(count);
+    expect(filtered.query.residualCell).toBe(cell);
+  });
+
+  it("does not offer raising or importing to a viewer, or to another organisation's CSO", async () => {
+    expect((await (await open("auditor@icb.example")).json()).may).toEqual({ raise: false, import: false });
+    expect((await (await open("cso@harbourside.example")).json()).may).toEqual({ raise: false, import: false });
+  });
+
+  it("answers 400 for a bad filter and 404 for a log the user may not read", async () => {
+    expect((await open("cso@icb.example", "?residualRisk=9")).status).toBe(400);
+    expect((await open("cso@icb.example", "?sort=bogus")).status).toBe(400);
+    expect((await open("cso@othersupplier.example")).status).toBe(404);
+  });
+});
