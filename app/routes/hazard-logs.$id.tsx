@@ -48,6 +48,9 @@ export default function HazardLogPage() {
         {may.import ? <Link to={`/hazard-logs/${log.id}/import`}>Import</Link> : null}
         <Link reloadDocument to={`/api/v1/hazard-logs/${log.id}/export?format=xlsx`}>Export xlsx</Link>
         <Link reloadDocument to={`/api/v1/hazard-logs/${log.id}/export?format=csv`}>Export csv</Link>
+        <Link to={`/hazard-logs/${log.id}/safety-cases`}>Safety cases</Link>
+        <Link to={`/hazard-logs/${log.id}/issue`}>Issued versions</Link>
+        <Link to={`/audit?entityType=hazard_log&entityId=${log.id}`}>Audit trail</Link>
       </div>
 
       <h2 className="nhsuk-u-visually-hidden">Risk heatmaps</h2>
