@@ -242,6 +242,21 @@ registerPaths(
         },
       },
     },
+    "/api/v1/hazards/{id}/incidents": {
+      get: {
+        summary: "Incidents on this hazard's inheritance family, and whether they flag it for review",
+        description: "Every incident recorded against the origin hazard or any hazard inheriting it. The description is given only where the caller may read the hazard it was recorded against (otherwise null). `needsReview` is true while an incident is newer than this hazard's last change.",
+        parameters: [idParam("id")],
+        responses: { "200": ok("Incidents", { type: "object", properties: { needsReview: { type: "boolean" }, incidents: { type: "array", items: { type: "object", properties: { id: uuid, hazardId: uuid, kind: { type: "string", enum: ["near_miss", "harm"] }, occurredOn: { type: "string", format: "date" }, recordedAt: { type: "string", format: "date-time" }, organisation: { type: "object", properties: { id: uuid, name: str } }, description: { type: ["string", "null"] }, here: { type: "boolean" } } } } } }), "404": hazardErrors["404"], ...STD_ERRORS },
+      },
+      post: {
+        summary: "Record a safety incident (near miss or harm) against a hazard the caller can read",
+        description: "No patient identifiers: text that holds an NHS number is refused (400). A CSO, contributor or approver of any organisation that reads the hazard may record one; it flags every hazard of the family for review.",
+        parameters: [idParam("id")],
+        requestBody: { required: true, content: json({ type: "object", additionalProperties: false, required: ["kind", "occurredOn", "description"], properties: { kind: { type: "string", enum: ["near_miss", "harm"] }, occurredOn: { type: "string", format: "date" }, description: { type: "string", maxLength: 4000 } } }) },
+        responses: { "201": ok("Recorded", { type: "object", properties: { id: uuid, hazardId: uuid, kind: str, occurredOn: str, recordedAt: str } }), "400": err("Bad input (error.fields)"), "403": err("Viewers and administrators do not record incidents"), "404": hazardErrors["404"], ...STD_ERRORS },
+      },
+    },
     "/api/v1/hazards/{id}/upstream/accept": {
       post: {
         summary: "Accept the current upstream version of an inherited hazard, or record it as not applicable here",

@@ -21,6 +21,9 @@ import { loadHazardPage } from "#app/hazard-pages.server.ts";
 import { updateHazard } from "#app/hazards.server.ts";
 import { UpstreamReviewPanel } from "#app/components/upstream-review.tsx";
 import { acceptUpstream, upstreamReview } from "#app/upstream.server.ts";
+import { IncidentsSection } from "#app/components/incidents.tsx";
+import { incidentsFor, NewIncident, recordIncident } from "#app/incidents.server.ts";
+import { parseForm } from "#app/forms.server.ts";
 import { appErrorToForm } from "#app/forms.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `${data.hazard.ref} ${data.hazard.title}` : "Hazard"} – Clinical safety workflow` }];
@@ -45,6 +48,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     mayEdit: page.mayEdit,
     mayAssess: page.mayAssess,
     upstreamReview: await pendingReview(user, hazard, words),
+    incidents: await incidentsFor(user, hazard.id),
+    mayRecordIncident: user.memberships.some((m) => ["cso", "contributor", "approver"].includes(m.role)),
     statusActions: page.mayAssess ? statusActionsFor(hazard) : [],
   };
 }
@@ -54,6 +59,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = params.id ?? "";
   const formData = await request.formData();
   const intent = formData.get("intent");
+  if (intent === "record-incident") {
+    formData.delete("intent");
+    const parsed = parseForm(formData, NewIncident);
+    if (!parsed.ok) return { ...parsed, incident: true as const };
+    try {
+      await recordIncident(user, id, parsed.data, context?.requestId ?? null);
+      return redirect(`/hazards/${id}#incidents-heading`);
+    } catch (error) {
+      return appErrorToForm(error, formData);
+    }
+  }
   if (intent === "accept-upstream" || intent === "not-applicable") {
     try {
       const comment = String(formData.get("comment") ?? "").trim();
@@ -134,6 +150,8 @@ export default function HazardPage() {
         version={hazard.version}
         failed={intent ? { intent, error: reasonError, reason: result?.values?.reason } : null}
       />
+      <IncidentsSection incidents={data.incidents.incidents} needsReview={data.incidents.needsReview} mayRecord={data.mayRecordIncident}
+        errors={result && "incident" in result ? result.errors : undefined} values={result && "incident" in result ? result.values : undefined} />
       <HazardHistory entries={data.history} />
     </>
   );
