@@ -16,32 +16,47 @@ const ROW_HEADER = 62;
 const HEAD = 26;
 
 /** Height of a grid of the given width (cells are square-ish). */
-export const gridHeight = (width: number) => HEAD + 5 * Math.min(34, (width - ROW_HEADER) / 5 * 0.62) + 30;
+export const gridHeight = (width: number) => HEAD + 5 * cellHeight((width - ROW_HEADER) / 5) + 30;
+const cellHeight = (cellW: number) => (cellW > 60 ? 34 : 30);
+
+/** Writes `text` on one line within `width`, shrinking the font (never below 5pt) rather than wrapping. */
+function fitText(doc: Doc, text: string, x: number, y: number, width: number, size: number, align: "left" | "center") {
+  doc.fontSize(size);
+  const natural = doc.widthOfString(text);
+  const fitted = natural > width - 2 ? Math.max(5, (size * (width - 2)) / natural) : size;
+  doc.fontSize(fitted).text(text, x, y + (size - fitted) / 2, { width, align, lineBreak: false });
+}
 
 function drawGrid(doc: Doc, scheme: RiskScheme, top: number, opts: GridOptions) {
   const { x, width } = opts;
   const cellW = (width - ROW_HEADER) / scheme.severities.length;
-  const cellH = Math.min(34, cellW * 0.62);
-  doc.font(BOLD).fontSize(8.5).fillColor(COLOURS.text).text(opts.caption, x, top, { width, lineBreak: false, ellipsis: true });
+  const cellH = cellHeight(cellW);
+  doc.font(BOLD).fillColor(COLOURS.text);
+  fitText(doc, opts.caption, x, top, width, 8.5, "left");
   const gridTop = top + 14;
   doc.font(FONT).fontSize(6.5).fillColor(COLOURS.muted);
-  doc.text("Likelihood ↓  Severity →", x, gridTop + 2, { width: ROW_HEADER - 4, lineBreak: false, ellipsis: true });
+  fitText(doc, "Likelihood ↓ Severity →", x, gridTop + 2, ROW_HEADER - 2, 6.5, "left");
   scheme.severities.forEach((s, si) => {
-    doc.font(BOLD).fontSize(7).fillColor(COLOURS.text).text(s.label, x + ROW_HEADER + si * cellW, gridTop + 2, { width: cellW, align: "center", lineBreak: false, ellipsis: true });
+    doc.font(BOLD).fillColor(COLOURS.text);
+    fitText(doc, s.label, x + ROW_HEADER + si * cellW, gridTop + 2, cellW, 7, "center");
   });
   const rowsTop = gridTop + HEAD - 12;
   const order = scheme.likelihoods.map((_, i) => i).reverse(); // very high at the top, as the NHS template
   order.forEach((li, row) => {
     const y = rowsTop + row * cellH;
-    doc.font(BOLD).fontSize(7).fillColor(COLOURS.text).text(scheme.likelihoods[li].label, x, y + cellH / 2 - 4, { width: ROW_HEADER - 4, lineBreak: false, ellipsis: true });
+    doc.font(BOLD).fillColor(COLOURS.text);
+    fitText(doc, scheme.likelihoods[li].label, x, y + cellH / 2 - 4, ROW_HEADER - 4, 7, "left");
     scheme.severities.forEach((_, si) => {
       const rating = scheme.matrix[li][si];
       const cx = x + ROW_HEADER + si * cellW;
       doc.rect(cx, y, cellW, cellH).fillAndStroke(describeRisk(scheme, rating).colour, "#5a5a5a");
       const c = opts.cell(li, si, rating);
       doc.font(c.emphasis ? BOLD : FONT).fontSize(c.emphasis ? 10 : 9).fillColor("#000000");
-      doc.text(c.main, cx, y + (c.sub ? 4 : cellH / 2 - 5), { width: cellW, align: "center", lineBreak: false });
-      if (c.sub) doc.font(FONT).fontSize(6).fillColor("#000000").text(c.sub, cx + 1, y + 17, { width: cellW - 2, align: "center", lineBreak: false, ellipsis: true });
+      doc.text(c.main, cx, y + (c.sub ? 5 : cellH / 2 - 5), { width: cellW, align: "center", lineBreak: false });
+      if (c.sub) {
+        doc.font(FONT).fillColor("#000000");
+        fitText(doc, c.sub, cx + 1, y + cellH - 11, cellW - 2, 6, "center");
+      }
     });
   });
   return rowsTop + scheme.likelihoods.length * cellH;
