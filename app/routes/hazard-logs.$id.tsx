@@ -27,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const scheme = await loadRiskScheme(db, log.riskSchemeId);
     const today = new Date().toISOString().slice(0, 10);
     return {
-      log: { id: log.id, title: log.title, standard: log.standard, scope: log.scope },
+      log: { id: log.id, title: log.title, standard: log.standard, scope: log.scope, platform: { id: log.platformId, name: log.platformName } },
       total: page.total,
       nextCursor: page.nextCursor,
       hazards: page.items.map((h) => ({
@@ -61,6 +61,10 @@ export default function HazardLogPage() {
       <Breadcrumbs items={[{ label: log.title, to: `/hazard-logs/${log.id}` }]} />
       <h1>{log.title}</h1>
       <p>{log.standard} · {total} hazards match</p>
+      <ul className="nhsuk-list">
+        <li><a href={`/api/v1/hazard-logs/${log.id}/report.pdf`} download>Hazard log report, current content (PDF)</a></li>
+        <li><a href={`/api/v1/platforms/${log.platform.id}/board-report.pdf`} download>Board assurance report for {log.platform.name} (PDF)</a></li>
+      </ul>
       <Form method="get" className="nhsuk-form-group">
         <div className="app-header-tools" style={{ justifyContent: "flex-start" }}>
           <div>
