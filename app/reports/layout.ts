@@ -43,8 +43,11 @@ export function createDoc(meta: ReportMeta): Doc {
   });
   const fonts = reportFonts();
   // pdfkit accepts a parsed fontkit Font (it checks for .layout); the types only know bytes and paths.
-  doc.registerFont(FONT, fonts.body as unknown as PDFKit.Mixins.PDFFontSource);
-  doc.registerFont(BOLD, fonts.bold as unknown as PDFKit.Mixins.PDFFontSource);
+  // The family argument matters: doc.table() restores the previous font as (source object, family),
+  // and with no family string pdfkit misses its font cache and compares the fonts' name tables
+  // through JSON.stringify on every cell (most of the time for a large table, measured).
+  doc.registerFont(FONT, fonts.body as unknown as PDFKit.Mixins.PDFFontSource, FONT);
+  doc.registerFont(BOLD, fonts.bold as unknown as PDFKit.Mixins.PDFFontSource, BOLD);
   doc.font(FONT).fontSize(10).fillColor(COLOURS.text);
   return doc;
 }
