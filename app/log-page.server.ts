@@ -39,7 +39,7 @@ export async function loadLogPage(user: SessionUser, logId: string, params: URLS
   const page = await queryRows(db, log.id, qy, today, { total: heatmaps.total });
   const owners = await distinctOwners(db, log.id);
   return {
-    log: { id: log.id, title: log.title, standard: log.standard, scope: log.scope, platformName: log.platformName },
+    log: { id: log.id, title: log.title, standard: log.standard, scope: log.scope, platformId: log.platformId, platformName: log.platformName },
     may: { raise: can(user, log, "edit:hazard"), import: can(user, log, "import:log") },
     query: {
       q: qy.q ?? "",

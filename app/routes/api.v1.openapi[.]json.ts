@@ -1,6 +1,7 @@
 import "#app/openapi-safety-cases.ts";
 import "#app/openapi-audit.ts";
 import "#app/openapi-hazards.ts";
+import "#app/openapi-reports.ts";
 import { openApiDocument } from "#app/openapi.ts";
 
 export async function loader() {

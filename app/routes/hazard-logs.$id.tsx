@@ -51,6 +51,8 @@ export default function HazardLogPage() {
         <Link to={`/hazard-logs/${log.id}/safety-cases`}>Safety cases</Link>
         <Link to={`/hazard-logs/${log.id}/issue`}>Issued versions</Link>
         <Link to={`/audit?entityType=hazard_log&entityId=${log.id}`}>Audit trail</Link>
+        <a href={`/api/v1/hazard-logs/${log.id}/report.pdf`} download>Hazard log report (PDF)</a>
+        <a href={`/api/v1/platforms/${log.platformId}/board-report.pdf`} download>Board assurance report (PDF)</a>
       </div>
 
       <h2 className="nhsuk-u-visually-hidden">Risk heatmaps</h2>

@@ -87,10 +87,10 @@ export default function IssueLog() {
       {issue.issued.length === 0 ? <p>No version of this log has been issued yet.</p> : (
         <table className="nhsuk-table app-table-compact">
           <caption className="nhsuk-u-visually-hidden">Issued versions with their baseline hash</caption>
-          <thead className="nhsuk-table__head"><tr><th scope="col">Issue</th><th scope="col">Baseline version</th><th scope="col">Issued</th><th scope="col">SHA-256</th></tr></thead>
+          <thead className="nhsuk-table__head"><tr><th scope="col">Issue</th><th scope="col">Baseline version</th><th scope="col">Issued</th><th scope="col">SHA-256</th><th scope="col">Report</th></tr></thead>
           <tbody className="nhsuk-table__body">
             {issue.issued.map((i) => (
-              <tr key={i.number}><td>{i.number}</td><td>{i.hazardLogVersion}</td><td>{utc(i.issuedAt)}</td><td><code className="app-hash">{i.sha256}</code></td></tr>
+              <tr key={i.number}><td>{i.number}</td><td>{i.hazardLogVersion}</td><td>{utc(i.issuedAt)}</td><td><code className="app-hash">{i.sha256}</code></td><td><a href={`/api/v1/hazard-logs/${log.id}/report.pdf?baseline=${i.hazardLogVersion}`} download>Hazard log report (PDF)<span className="nhsuk-u-visually-hidden">, issue {i.number}</span></a></td></tr>
             ))}
           </tbody>
         </table>

@@ -98,6 +98,10 @@ export default function SafetyCasePage() {
       ) : (
         <p>No baseline yet. Submitting the case freezes the hazard log as it is at that moment; every signature binds to that frozen version.</p>
       )}
+      <p>
+        <a href={`/api/v1/safety-cases/${c.id}/report.pdf`} download>Download the safety case report (PDF)</a>
+        <br /><span className="nhsuk-body-s">{c.state === "approved" ? "Drawn from the signed baseline, with every signature." : "Marked DRAFT on every page until every required signatory has signed."}</span>
+      </p>
 
       <h2 className="nhsuk-heading-m">Required signatories</h2>
       <table className="nhsuk-table app-table-compact">

@@ -3,12 +3,18 @@ import { readdirSync } from "node:fs";
 import { expect, test } from "vitest";
 import { loader } from "#app/routes/api.v1.openapi[.]json.ts";
 
-/** api.v1.hazards.$id.ts → /api/v1/hazards/{id} */
+/** api.v1.hazards.$id.ts → /api/v1/hazards/{id}; `[.]` is a literal dot (report[.]pdf → report.pdf). */
 function pathOf(file: string) {
-  const name = file.replace(/\.tsx?$/, "").replace("[.]", ".");
+  const name = file.replace(/\.tsx?$/, "");
   if (name === "healthz") return "/healthz";
-  return "/" + name.replace(/^api\.v1\./, "api/v1/").split(/\.(?![^[]*])/).join("/").replace(/\$(\w+)/g, "{$1}").replace("openapi/json", "openapi.json").replace(/\./g, "/").replace("openapi/json", "openapi.json");
+  return "/" + name.replace(/^api\.v1\./, "api/v1/").split(/\.(?![^[]*])/).join("/").replace(/\$(\w+)/g, "{$1}").replace(/\[\.\]/g, ".");
 }
+
+test("file names map to paths, [.] being a literal dot", () => {
+  expect(pathOf("api.v1.openapi[.]json.ts")).toBe("/api/v1/openapi.json");
+  expect(pathOf("api.v1.safety-cases.$id.report[.]pdf.ts")).toBe("/api/v1/safety-cases/{id}/report.pdf");
+  expect(pathOf("api.v1.hazard-logs.$id.hazards.ts")).toBe("/api/v1/hazard-logs/{id}/hazards");
+});
 
 test("every API route file has an entry in the OpenAPI document", async () => {
   const response = await loader();

@@ -1,0 +1,233 @@
+// Shared PDF layout: the document (A4, embedded DejaVu, deterministic metadata), headings and
+// paragraphs, tables whose header row repeats on every page, and the finishing pass that writes
+// every page's header, DRAFT banner and footer ("Page x of y", baseline hash, generation time).
+//
+// Determinism: pdfkit's file ID is an MD5 of the info dictionary, so passing CreationDate and
+// ModDate from the caller's clock (never `new Date()` here) makes the same input and the same `now`
+// give byte-identical output. Nothing else in a pdfkit file depends on the time or on chance.
+import PDFDocument from "pdfkit";
+import { utc } from "../components/signature.tsx";
+import { reportFonts } from "./fonts.server.ts";
+
+export type Doc = PDFKit.PDFDocument;
+
+export const FONT = "Body";
+export const BOLD = "Bold";
+export const COLOURS = { text: "#212b32", muted: "#4c6272", rule: "#768692", headerFill: "#e8edee", banner: "#b3261e", blue: "#005eb8" } as const;
+/** Room above for the running header and the DRAFT banner, below for the footer. */
+export const MARGINS = { top: 84, bottom: 52, left: 42, right: 42 } as const;
+
+export type ReportMeta = {
+  /** The report's title: the running header, the PDF Title. */
+  title: string;
+  /** Whose report it is: the running header, the PDF Author. */
+  organisation: string;
+  subject: string;
+  /** The clock, passed in: the footer's generation time and the PDF dates. */
+  now: Date;
+  /** The baseline (or current content) hash: its first 12 characters go in every footer. */
+  sha256: string;
+  /** When set, every page carries this horizontal banner (extractable text, not a watermark). */
+  draft: string | null;
+};
+
+export function createDoc(meta: ReportMeta): Doc {
+  const doc = new PDFDocument({
+    size: "A4",
+    margins: { ...MARGINS },
+    bufferPages: true, // the footer needs the page count: written in finishPages()
+    autoFirstPage: true,
+    lang: "en-GB",
+    displayTitle: true,
+    info: { Title: meta.title, Author: meta.organisation, Subject: meta.subject, Creator: "Clinical safety workflow", Producer: "Clinical safety workflow (pdfkit)", CreationDate: meta.now, ModDate: meta.now },
+  });
+  const fonts = reportFonts();
+  // pdfkit accepts a parsed fontkit Font (it checks for .layout); the types only know bytes and paths.
+  // The family argument matters: doc.table() restores the previous font as (source object, family),
+  // and with no family string pdfkit misses its font cache and compares the fonts' name tables
+  // through JSON.stringify on every cell (most of the time for a large table, measured).
+  doc.registerFont(FONT, fonts.body as unknown as PDFKit.Mixins.PDFFontSource, FONT);
+  doc.registerFont(BOLD, fonts.bold as unknown as PDFKit.Mixins.PDFFontSource, BOLD);
+  doc.font(FONT).fontSize(10).fillColor(COLOURS.text);
+  return doc;
+}
+
+export const contentWidth = (doc: Doc) => doc.page.width - doc.page.margins.left - doc.page.margins.right;
+const bottomLimit = (doc: Doc) => doc.page.height - doc.page.margins.bottom;
+
+export function newPage(doc: Doc, layout: "portrait" | "landscape" = "portrait") {
+  doc.addPage({ size: "A4", layout, margins: { ...MARGINS } });
+  doc.font(FONT).fontSize(10).fillColor(COLOURS.text);
+}
+
+/** Starts a new page when less than `height` points are left on this one. */
+export function ensureSpace(doc: Doc, height: number) {
+  if (doc.y + height > bottomLimit(doc)) newPage(doc, doc.page.width > doc.page.height ? "landscape" : "portrait");
+}
+
+/** Lets other requests run between chunks of a long report (the event loop is never held for long). */
+export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function heading(doc: Doc, text: string, level: 1 | 2 = 1) {
+  ensureSpace(doc, level === 1 ? 60 : 40);
+  if (doc.y > doc.page.margins.top) doc.moveDown(level === 1 ? 0.8 : 0.5);
+  doc.font(BOLD).fontSize(level === 1 ? 14 : 11.5).fillColor(level === 1 ? COLOURS.blue : COLOURS.text);
+  doc.text(text, doc.page.margins.left, doc.y, { width: contentWidth(doc) });
+  doc.moveDown(0.3);
+  doc.font(FONT).fontSize(10).fillColor(COLOURS.text);
+}
+
+export function paragraph(doc: Doc, text: string, opts: { size?: number; colour?: string; bold?: boolean } = {}) {
+  doc.font(opts.bold ? BOLD : FONT).fontSize(opts.size ?? 10).fillColor(opts.colour ?? COLOURS.text);
+  ensureSpace(doc, doc.currentLineHeight(true) * 2);
+  doc.text(text, doc.page.margins.left, doc.y, { width: contentWidth(doc), lineGap: 1.5 });
+  doc.moveDown(0.4);
+  doc.font(FONT).fontSize(10).fillColor(COLOURS.text);
+}
+
+export function bullets(doc: Doc, items: string[]) {
+  for (const item of items) {
+    ensureSpace(doc, 14);
+    doc.font(FONT).fontSize(10).fillColor(COLOURS.text);
+    doc.text(`•  ${item}`, doc.page.margins.left + 8, doc.y, { width: contentWidth(doc) - 8, lineGap: 1.5 });
+  }
+  doc.moveDown(0.4);
+}
+
+export type Column = { header: string; width: number; align?: "left" | "center" | "right" };
+export type Cell = string | { text: string; fill?: string; bold?: boolean };
+
+const PAD = 3;
+/** Longest text one table cell takes: a row must fit on one page (domain limits allow far more). */
+export const MAX_CELL_CHARS = 1200;
+
+export function clip(text: string, max = MAX_CELL_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max - 40).trimEnd()}… (shortened; full text in the hazard log)`;
+}
+
+const cellText = (c: Cell) => clip(typeof c === "string" ? c : c.text);
+
+function rowHeight(doc: Doc, columns: Column[], row: Cell[], size: number) {
+  let h = 0;
+  row.forEach((c, i) => {
+    doc.font(typeof c !== "string" && c.bold ? BOLD : FONT).fontSize(size);
+    const text = cellText(c);
+    h = Math.max(h, (text ? doc.heightOfString(text, { width: columns[i].width - 2 * PAD }) : 0) + 2 * PAD);
+  });
+  doc.font(FONT);
+  return h;
+}
+
+function toCell(c: Cell, col: Column, size: number): PDFKit.Mixins.CellOptions {
+  const bold = typeof c !== "string" && c.bold;
+  return {
+    text: cellText(c),
+    backgroundColor: typeof c === "string" ? undefined : c.fill,
+    font: { src: bold ? BOLD : FONT, size },
+    align: { x: col.align ?? "left", y: "top" },
+  };
+}
+
+/**
+ * A table drawn with pdfkit's doc.table(), one table per page so the header row repeats on every
+ * page (pdfkit does not repeat it). Rows are measured first; a row that does not fit starts a new
+ * page (same orientation) with the header again. Yields to the event loop every `breatheEvery` rows.
+ */
+export async function table(doc: Doc, columns: Column[], rows: Cell[][], opts: { size?: number; breatheEvery?: number } = {}) {
+  const size = opts.size ?? 8;
+  const header: Cell[] = columns.map((c) => ({ text: c.header, bold: true, fill: COLOURS.headerFill }));
+  const headerHeight = rowHeight(doc, columns, header, size);
+  const start = () => {
+    const t = doc.table({
+      position: { x: doc.page.margins.left, y: doc.y },
+      columnStyles: columns.map((c) => ({ width: c.width })),
+      defaultStyle: { padding: [PAD, PAD, PAD, PAD], border: 0.5, borderColor: COLOURS.rule, textColor: COLOURS.text },
+    });
+    t.row(header.map((c, i) => ({ ...toCell(c, columns[i], size), type: "TH" })));
+    return t;
+  };
+  const orientation = () => (doc.page.width > doc.page.height ? "landscape" : "portrait");
+  if (doc.y + headerHeight + 20 > bottomLimit(doc)) newPage(doc, orientation());
+  let t = start();
+  for (let i = 0; i < rows.length; i++) {
+    const h = rowHeight(doc, columns, rows[i], size) + 2; // slack: pdfkit measures with its own rounding
+    if (doc.y + h > bottomLimit(doc)) {
+      t.end();
+      newPage(doc, orientation());
+      t = start();
+    }
+    t.row(rows[i].map((c, j) => toCell(c, columns[j], size)));
+    if (opts.breatheEvery && i % opts.breatheEvery === opts.breatheEvery - 1) await breathe();
+  }
+  t.end();
+  doc.x = doc.page.margins.left;
+  doc.moveDown(0.6);
+  doc.font(FONT).fontSize(10).fillColor(COLOURS.text);
+}
+
+/** Label/value pairs as a two-column table (document control, system description). */
+export async function keyValues(doc: Doc, pairs: [string, string][]) {
+  const w = contentWidth(doc);
+  await table(doc, [{ header: "Item", width: Math.round(w * 0.3) }, { header: "Value", width: w - Math.round(w * 0.3) }], pairs.map(([k, v]) => [{ text: k, bold: true }, v]), { size: 9 });
+}
+
+/**
+ * The finishing pass over every buffered page: running header (title, organisation), the DRAFT
+ * banner when the report is not approved, and the footer. Bottom margin 0 while writing the footer,
+ * or pdfkit would add a page (stack notes §5).
+ */
+export function finishPages(doc: Doc, meta: ReportMeta) {
+  const range = doc.bufferedPageRange();
+  const generated = utc(meta.now.toISOString());
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const { width, height } = doc.page;
+    const left = MARGINS.left;
+    const w = width - MARGINS.left - MARGINS.right;
+    const savedBottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.font(BOLD).fontSize(9).fillColor(COLOURS.text).text(meta.title, left, 24, { width: w * 0.62, lineBreak: false, ellipsis: true });
+    doc.font(FONT).fontSize(9).fillColor(COLOURS.muted).text(meta.organisation, left + w * 0.62, 24, { width: w * 0.38, align: "right", lineBreak: false, ellipsis: true });
+    doc.moveTo(left, 40).lineTo(left + w, 40).lineWidth(0.5).strokeColor(COLOURS.rule).stroke();
+    if (meta.draft) {
+      doc.rect(left, 47, w, 22).fill(COLOURS.banner);
+      doc.font(BOLD).fontSize(10.5).fillColor("#ffffff").text(meta.draft, left + 8, 52.5, { width: w - 16, align: "center", lineBreak: false, ellipsis: true });
+    }
+    doc.moveTo(left, height - 40).lineTo(left + w, height - 40).lineWidth(0.5).strokeColor(COLOURS.rule).stroke();
+    doc.font(FONT).fontSize(8).fillColor(COLOURS.muted);
+    doc.text(`SHA-256 ${meta.sha256.slice(0, 12)}… · Generated ${generated}`, left, height - 33, { width: w * 0.75, lineBreak: false, ellipsis: true });
+    doc.text(`Page ${i - range.start + 1} of ${range.count}`, left + w * 0.75, height - 33, { width: w * 0.25, align: "right", lineBreak: false });
+    doc.page.margins.bottom = savedBottom;
+  }
+  doc.fillColor(COLOURS.text);
+}
+
+/**
+ * Runs the drawing (which may yield) and ends the document; the caller streams the document as
+ * pdfkit writes it. A failure destroys the stream (the client sees an aborted download, never a
+ * truncated file presented as complete).
+ */
+export function render(meta: ReportMeta, draw: (doc: Doc) => Promise<void>): Doc {
+  const doc = createDoc(meta);
+  void (async () => {
+    try {
+      await draw(doc);
+      finishPages(doc, meta);
+      doc.end();
+    } catch (error) {
+      console.error(error);
+      doc.destroy(error instanceof Error ? error : new Error(String(error)));
+    }
+  })();
+  return doc;
+}
+
+/** The whole document as bytes (tests, the benchmark). */
+export function toBuffer(doc: Doc): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on("data", (c: Buffer) => chunks.push(c));
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+  });
+}
