@@ -1,4 +1,5 @@
 import "#app/openapi-hazards.ts";
+import "#app/openapi-imports.ts";
 import { openApiDocument } from "#app/openapi.ts";
 
 export async function loader() {
