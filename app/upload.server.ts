@@ -28,7 +28,10 @@ async function readBounded(request: Request, limit: number): Promise<Uint8Array<
   }
   const out = new Uint8Array(total);
   let at = 0;
-  for (const c of chunks) out.set(c, at), (at += c.byteLength);
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
   return out;
 }
 
