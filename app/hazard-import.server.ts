@@ -18,7 +18,8 @@ import { AppError, notFound } from "./errors.server.ts";
 import { loadLogViews, organisationNames } from "./hazard-export.server.ts";
 import { createHazardInTx, HazardPatch, NothingChanged, updateHazardInTx } from "./hazards.server.ts";
 import { loadRiskScheme, type Tx } from "./hazard-store.server.ts";
-import { requireLog, type LogWithFacts } from "./permissions.server.ts";
+import { advanceProgress, finishProgress, startProgress } from "./import-progress.server.ts";
+import { can, requireLog, type LogWithFacts } from "./permissions.server.ts";
 import type { Upload } from "./upload.server.ts";
 
 export const PREVIEW_TTL_MS = 60 * 60_000;
@@ -127,7 +128,35 @@ export async function cancelPreview(user: SessionUser, previewId: string): Promi
 
 export type Progress = (done: number, total: number) => void;
 
-export async function confirmImport(user: SessionUser, previewId: string, opts: { requestId?: string | null; onProgress?: Progress; now?: Date } = {}): Promise<ImportResult> {
+/** The import page: the log, whether the user may import, and their preview if one is asked for. */
+export async function importPage(user: SessionUser, logId: string, previewId: string | null) {
+  const db = await getDb();
+  const log = await requireLog(db, user, logId, "read:log");
+  const preview = previewId ? await getPreview(user, previewId, log.id) : null;
+  return { log: { id: log.id, title: log.title, standard: log.standard }, canImport: can(user, log, "import:log"), preview };
+}
+
+export async function confirmImport(
+  user: SessionUser,
+  previewId: string,
+  opts: { requestId?: string | null; onProgress?: Progress; now?: Date; progressOwner?: string | null } = {},
+): Promise<ImportResult> {
+  if (opts.progressOwner) {
+    // Rows written so far, for the page to poll while the transaction runs.
+    startProgress(previewId, opts.progressOwner, 0);
+    const track: Progress = (done, total) => {
+      advanceProgress(previewId, done, total);
+      opts.onProgress?.(done, total);
+    };
+    try {
+      const result = await confirmImport(user, previewId, { ...opts, progressOwner: null, onProgress: track });
+      finishProgress(previewId, "done");
+      return result;
+    } catch (error) {
+      finishProgress(previewId, "failed");
+      throw error;
+    }
+  }
   const row = await requirePreview(user, previewId);
   const db = await getDb();
   const log = await requireLog(db, user, row.hazardLogId, "import:log");

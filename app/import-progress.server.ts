@@ -14,9 +14,9 @@ export function startProgress(previewId: string, owner: string, total: number) {
   progress.set(previewId, { owner, total, done: 0, state: "running", at: Date.now() });
 }
 
-export function advanceProgress(previewId: string, done: number) {
+export function advanceProgress(previewId: string, done: number, total: number) {
   const p = progress.get(previewId);
-  if (p) Object.assign(p, { done, at: Date.now() });
+  if (p) Object.assign(p, { done, total, at: Date.now() });
 }
 
 export function finishProgress(previewId: string, state: "done" | "failed") {
