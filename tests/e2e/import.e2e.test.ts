@@ -8,15 +8,16 @@ import { writeCsv } from "#app/domain/spreadsheet.ts";
 import type { RiskScheme } from "#app/domain/risk.ts";
 import { NHS_RISK_SCHEME } from "#db/seed-data/nhs-risk-scheme.ts";
 import { loadDcspHazards, viewFromInput } from "#tests/fixtures/dcsp-markdown.ts";
+import { generatedHazard } from "#tests/fixtures/generated-log.ts";
 import { checkA11y, failOnConsoleErrors, launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
 
 const SUPPLIER_LOG = "Wessex Shared EPR — DCB0129 hazard log";
 const scheme: RiskScheme = { ...NHS_RISK_SCHEME, id: "00000000-0000-4000-8000-000000000001" };
 
 /** The DCSP sample as a CSV of new hazards (no Ref, no Version: every row creates one). */
-function sampleCsv(change?: { row: number; letter: string; value: string }): Buffer {
-  const rows = loadDcspHazards().map((h, i) => {
-    const row = hazardToRow(viewFromInput(h.input, scheme, i + 1, "00000000-0000-4000-8000-0000000000aa"), new Map());
+function sampleCsv(change?: { row: number; letter: string; value: string }, inputs = loadDcspHazards().map((h) => h.input)): Buffer {
+  const rows = inputs.map((input, i) => {
+    const row = hazardToRow(viewFromInput(input, scheme, i + 1, "00000000-0000-4000-8000-0000000000aa"), new Map());
     row[COL.ref] = null;
     row[COL.version] = null;
     for (const c of [COL.no, COL.dateAdded]) row[c] = null;
@@ -106,6 +107,20 @@ describe("import into the supplier's hazard log", () => {
     await page.goto(`${app.baseUrl}/hazard-logs/${logId}?q=Lack of Accessibility`);
     expect(await page.getByRole("cell", { name: "Lack of Accessibility" }).count()).toBe(1);
     await screenshot(page, "import-05-log");
+    consoleErrors.assertNone();
+  });
+
+  it("a long import shows the rows written so far while it is applied", async () => {
+    const inputs = Array.from({ length: 300 }, (_, i) => generatedHazard(i, ["00000000-0000-4000-8000-0000000000aa"]));
+    await page.goto(`${app.baseUrl}/hazard-logs/${logId}/import`);
+    await page.locator("#import-file").setInputFiles({ name: "long.csv", mimeType: "text/csv", buffer: sampleCsv(undefined, inputs) });
+    await page.getByRole("button", { name: "Upload and check" }).click();
+    await page.getByRole("button", { name: "Confirm import" }).click();
+    const label = page.locator("label[for=confirm-progress]");
+    await expect.poll(async () => Number((await label.innerText().catch(() => "")).match(/(\d+) of 300/)?.[1] ?? 0), { timeout: 30_000, interval: 100 }).toBeGreaterThan(0);
+    await screenshot(page, "import-06-progress");
+    await page.getByTestId("import-applied").waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId("import-applied").innerText()).toMatch(/300 created/);
     consoleErrors.assertNone();
   });
 });
