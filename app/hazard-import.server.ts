@@ -5,6 +5,7 @@
 // An import with any problem writes nothing; a hazard changed since the preview answers 409 and
 // writes nothing either.
 import { createHash } from "node:crypto";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { and, eq, isNull } from "drizzle-orm";
 import { importPreviews, type ImportPreviewRow } from "#db/schema/index.ts";
 import type { SessionUser } from "./auth.server.ts";
@@ -225,6 +226,9 @@ async function applyPlan(
       else throw error;
     }
     a.onProgress?.(n + 1, items.length);
+    // PGlite answers queries through microtasks only, so without this the whole import would run
+    // without ever letting the server answer another request (the progress polls included).
+    if (n % 10 === 9) await yieldToEventLoop();
   }
   await appendAudit(tx, {
     organisationId: log.organisationId,

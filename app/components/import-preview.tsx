@@ -33,8 +33,9 @@ export function ImportPreview({ logId, preview }: { logId: string; preview: Prev
       )}
       {problems.length ? <ProblemTable problems={problems} /> : null}
       {preview.expired ? <p className="nhsuk-error-message">This preview has expired. Upload the file again.</p> : null}
-      {changing.length ? <ChangeTable items={changing} /> : null}
+      {/* Actions before the table: with hundreds of rows they would otherwise be far below. */}
       <ConfirmButtons logId={logId} preview={preview} canConfirm={!problems.length && !preview.expired} />
+      {changing.length ? <ChangeTable items={changing} /> : null}
     </>
   );
 }
@@ -99,13 +100,15 @@ function ConfirmButtons({ logId, preview, canConfirm }: { logId: string; preview
       <div className="app-header-tools" style={{ justifyContent: "flex-start" }}>
         {canConfirm ? (
           <Form method="post">
+            <input type="hidden" name="intent" value="confirm" />
             <input type="hidden" name="previewId" value={preview.id} />
-            <Button type="submit" name="intent" value="confirm" disabled={confirming}>Confirm import</Button>
+            <Button type="submit" disabled={confirming}>Confirm import</Button>
           </Form>
         ) : null}
         <Form method="post">
+          <input type="hidden" name="intent" value="cancel" />
           <input type="hidden" name="previewId" value={preview.id} />
-          <Button type="submit" name="intent" value="cancel" secondary disabled={confirming}>Cancel</Button>
+          <Button type="submit" secondary disabled={confirming}>Cancel</Button>
         </Form>
       </div>
     </>
