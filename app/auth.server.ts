@@ -87,6 +87,14 @@ async function readSessionId(request: Request): Promise<string | null> {
   return typeof value === "string" && value.length > 0 ? value : null;
 }
 
+/** The hash of the request's session id, from the cookie alone (no database read, so it answers
+ * while the embedded database's one connection is busy; the caller compares it with a hash it
+ * took from an authenticated request). */
+export async function sessionIdHashOf(request: Request): Promise<string | null> {
+  const id = await readSessionId(request);
+  return id ? hashToken(id) : null;
+}
+
 /** The signed-in user of a browser request, or null (expired, idle too long, deactivated). */
 export async function getSessionUser(request: Request): Promise<SessionUser | null> {
   const id = await readSessionId(request);

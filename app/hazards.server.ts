@@ -11,8 +11,8 @@ import { diffSnapshots, fieldLabel, type FieldChange } from "./domain/hazard-dif
 import { isUuid } from "./domain/ids.ts";
 import { AssessmentInput, ControlInput, HAZARD_TYPES, HazardInput, LIMITS, SOURCES } from "./domain/hazard-fields.ts";
 import { snapshotOf, type HazardView } from "./domain/hazard-view.ts";
-import { lookupRiskOrNull, needsRiskBenefitJustification } from "./domain/risk.ts";
-import { AppError, forbidden, notFound } from "./errors.server.ts";
+import { lookupRiskOrNull, needsRiskBenefitJustification, type RiskScheme } from "./domain/risk.ts";
+import { AppError, fieldErrors, forbidden, notFound } from "./errors.server.ts";
 import { assessmentColumns, buildViews, insertHazard, loadHazardView, loadRiskScheme, searchTextOf, writeVersion, type Actor, type Tx } from "./hazard-store.server.ts";
 import { can, requireLog, type LogWithFacts } from "./permissions.server.ts";
 
@@ -114,28 +114,36 @@ export async function createHazard(user: SessionUser, logId: string, input: Haza
   // The risk–benefit justification is part of accepting a risk, so it is the assessor's too.
   if ((hasAssessment(input.initial) || hasAssessment(input.residual) || !!input.riskBenefitJustification || input.status !== "open") && !can(user, log, "assess:hazard"))
     throw forbidden("Only the clinical safety officer may assess a hazard or set its status");
-  return db.transaction(async (tx) => {
-    const scheme = await loadRiskScheme(tx, log.riskSchemeId);
-    requireRiskBenefit(lookupRiskOrNull(scheme, input.residual.likelihood, input.residual.severity), input.riskBenefitJustification);
-    const view = await insertHazard(tx, { log, scheme, input, actor: actorOf(user, log), reason: null });
-    await appendAudit(tx, {
-      organisationId: log.organisationId,
-      actor: auditActor(user, log),
-      action: "hazard.created",
-      entityType: "hazard",
-      entityId: view.id,
-      changes: { ref: view.ref, hazardLogId: log.id, snapshot: snapshotOf(view) },
-      requestId: requestId ?? null,
-    });
-    return view;
+  return db.transaction(async (tx) => createHazardInTx(tx, { user, log, scheme: await loadRiskScheme(tx, log.riskSchemeId), input, reason: null, requestId: requestId ?? null }));
+}
+
+/** Raises a hazard inside the caller's transaction (permissions already checked): the import
+ * applies many of these in one transaction, with the same rules and audit entries as one by one. */
+export async function createHazardInTx(
+  tx: Tx,
+  a: { user: SessionUser; log: LogWithFacts; scheme: RiskScheme; input: HazardInput; reason: string | null; requestId: string | null },
+): Promise<HazardView> {
+  const { user, log, input } = a;
+  requireRiskBenefit(lookupRiskOrNull(a.scheme, input.residual.likelihood, input.residual.severity), input.riskBenefitJustification);
+  const view = await insertHazard(tx, { log, scheme: a.scheme, input, actor: actorOf(user, log), reason: a.reason });
+  await appendAudit(tx, {
+    organisationId: log.organisationId,
+    actor: auditActor(user, log),
+    action: "hazard.created",
+    entityType: "hazard",
+    entityId: view.id,
+    changes: { ref: view.ref, hazardLogId: log.id, snapshot: snapshotOf(view) },
+    reason: a.reason,
+    requestId: a.requestId,
   });
+  return view;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Update
 
 /** Thrown inside the transaction when a patch changes nothing: roll back, answer the current view. */
-class NothingChanged extends Error {
+export class NothingChanged extends Error {
   constructor(readonly view: HazardView) {
     super("nothing changed");
   }
@@ -147,17 +155,27 @@ export async function updateHazard(user: SessionUser, id: string, patch: HazardP
   const { db, log } = await requireHazard(user, id, "edit:hazard");
   const mayAssess = can(user, log, "assess:hazard");
   try {
-    return await db.transaction(async (tx) => {
-      const [row] = await tx.select().from(hazards).where(eq(hazards.id, id)).for("update");
-      const before = (await buildViews(tx, [row]))[0];
-      if (row.version !== patch.version)
-        throw new AppError("stale_version", `The hazard has changed since you read it (you sent version ${patch.version}, it is now at version ${row.version})`, { current: before });
-      return applyPatch(tx, { user, log, row, before, patch, mayAssess, requestId: requestId ?? null });
-    });
+    return await db.transaction(async (tx) => updateHazardInTx(tx, { user, log, id, patch, mayAssess, requestId: requestId ?? null }));
   } catch (error) {
     if (error instanceof NothingChanged) return error.view;
     throw error;
   }
+}
+
+/** Locks the hazard, checks the version read and applies the patch, inside the caller's
+ * transaction (permissions on the log already checked). Throws NothingChanged after writing:
+ * the caller must roll back (a savepoint will do). */
+export async function updateHazardInTx(
+  tx: Tx,
+  a: { user: SessionUser; log: LogWithFacts; id: string; patch: HazardPatch; mayAssess: boolean; requestId: string | null },
+): Promise<HazardView> {
+  const { patch } = a;
+  const [row] = await tx.select().from(hazards).where(and(eq(hazards.id, a.id), eq(hazards.hazardLogId, a.log.id))).for("update");
+  if (!row) throw notFound("Hazard");
+  const before = (await buildViews(tx, [row]))[0];
+  if (row.version !== patch.version)
+    throw new AppError("stale_version", `The hazard has changed since you read it (you sent version ${patch.version}, it is now at version ${row.version})`, { current: before });
+  return applyPatch(tx, { user: a.user, log: a.log, row, before, patch, mayAssess: a.mayAssess, requestId: a.requestId });
 }
 
 async function applyPatch(

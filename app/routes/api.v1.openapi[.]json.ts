@@ -2,6 +2,7 @@ import "#app/openapi-safety-cases.ts";
 import "#app/openapi-audit.ts";
 import "#app/openapi-hazards.ts";
 import "#app/openapi-reports.ts";
+import "#app/openapi-imports.ts";
 import { openApiDocument } from "#app/openapi.ts";
 
 export async function loader() {

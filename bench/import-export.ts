@@ -1,0 +1,63 @@
+// Time to export and to import (preview + apply) a 5,000-hazard log through the service functions,
+// on an in-memory PGlite seeded with the demo data. Prints one JSON object per metric.
+//   npx tsx bench/import-export.ts [--hazards 5000]
+import { eq } from "drizzle-orm";
+import { openDb } from "#db/client.ts";
+import { hazardLogs, users } from "#db/schema/index.ts";
+import { seedDemo } from "#db/seed.ts";
+import { loadMemberships, type SessionUser } from "#app/auth.server.ts";
+import { useDatabase } from "#app/db.server.ts";
+import { exportLog } from "#app/hazard-export.server.ts";
+import { confirmImport, previewImport } from "#app/hazard-import.server.ts";
+import { insertHazard, loadRiskScheme } from "#app/hazard-store.server.ts";
+import { loadLogsWithFacts } from "#app/permissions.server.ts";
+import { generatedHazard } from "#tests/fixtures/generated-log.ts";
+
+const arg = process.argv.indexOf("--hazards");
+const N = arg > 0 ? Number(process.argv[arg + 1]) : 5000;
+const open = await openDb("pglite://memory");
+useDatabase(open);
+const { db } = open;
+await seedDemo(db, { password: "demo-password" });
+
+const [u] = await db.select().from(users).where(eq(users.email, "cso@supplier.example"));
+const memberships = await loadMemberships(db, u.id);
+const user: SessionUser = { id: u.id, email: u.email, name: u.name, memberships, activeOrganisationId: memberships[0].organisationId, sessionIdHash: null };
+const [model] = await db.select().from(hazardLogs).where(eq(hazardLogs.title, "Wessex Shared EPR — DCB0129 hazard log"));
+const newLog = async (title: string) => (await db.insert(hazardLogs).values({ title, standard: model.standard, scope: model.scope, organisationId: model.organisationId, platformId: model.platformId, riskSchemeId: model.riskSchemeId }).returning())[0].id;
+
+const report = (metric: string, ms: number, extra: Record<string, unknown> = {}) => console.log(JSON.stringify({ metric, hazards: N, ms: Math.round(ms), ...extra }));
+const time = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
+  const t = performance.now();
+  const result = await run();
+  return [result, performance.now() - t];
+};
+
+// Set-up (not measured as a feature): N hazards written straight through the store.
+const source = await newLog("Bench source");
+const [log] = await loadLogsWithFacts(db, [source]);
+const owners = [log.facts.platform.supplierOrganisationId, log.facts.platform.icbOrganisationId, ...log.facts.platform.deployerOrganisationIds];
+const [, fillMs] = await time(() => db.transaction(async (tx) => {
+  const scheme = await loadRiskScheme(tx, log.riskSchemeId);
+  for (let i = 0; i < N; i++) await insertHazard(tx, { log, scheme, input: generatedHazard(i, owners), actor: { userId: null, organisationId: log.organisationId } });
+}));
+report("setup.fill", fillMs);
+
+for (const format of ["xlsx", "csv"] as const) {
+  const [file, exportMs] = await time(() => exportLog(user, source, format));
+  report(`export.${format}`, exportMs, { bytes: file.body.byteLength });
+  const target = await newLog(`Bench target ${format}`);
+  const upload = async () => ({ filename: file.filename, bytes: file.body, format });
+  const [preview, previewMs] = await time(() => previewImport(user, target, upload));
+  if (preview.problems.length) throw new Error(`unexpected problems: ${JSON.stringify(preview.problems.slice(0, 3))}`);
+  report(`import.${format}.preview`, previewMs, { creates: preview.summary.creates });
+  const [result, applyMs] = await time(() => confirmImport(user, preview.id));
+  report(`import.${format}.apply`, applyMs, result);
+  report(`import.${format}.total`, previewMs + applyMs);
+}
+
+// Re-importing the log's own export: every row compared, nothing written.
+const [own] = await time(() => exportLog(user, source, "xlsx"));
+const [same, sameMs] = await time(() => previewImport(user, source, async () => ({ filename: own.filename, bytes: own.body, format: "xlsx" })));
+report("import.xlsx.preview.unchanged", sameMs, { unchanged: same.summary.unchanged });
+await open.close();
