@@ -12,7 +12,7 @@ import { isUuid } from "./domain/ids.ts";
 import { AssessmentInput, ControlInput, HAZARD_TYPES, HazardInput, LIMITS, SOURCES } from "./domain/hazard-fields.ts";
 import { snapshotOf, type HazardView } from "./domain/hazard-view.ts";
 import { lookupRiskOrNull, needsRiskBenefitJustification, type RiskScheme } from "./domain/risk.ts";
-import { AppError, fieldErrors, forbidden, notFound } from "./errors.server.ts";
+import { AppError, forbidden, notFound } from "./errors.server.ts";
 import { assessmentColumns, buildViews, insertHazard, loadHazardView, loadRiskScheme, searchTextOf, writeVersion, type Actor, type Tx } from "./hazard-store.server.ts";
 import { can, requireLog, type LogWithFacts } from "./permissions.server.ts";
 

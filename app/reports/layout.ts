@@ -168,7 +168,9 @@ export async function table(doc: Doc, columns: Column[], rows: Cell[][], opts: {
 /** Label/value pairs as a two-column table (document control, system description). */
 export async function keyValues(doc: Doc, pairs: [string, string][]) {
   const w = contentWidth(doc);
-  await table(doc, [{ header: "Item", width: Math.round(w * 0.3) }, { header: "Value", width: w - Math.round(w * 0.3) }], pairs.map(([k, v]) => [{ text: k, bold: true }, v]), { size: 9 });
+  // The value column is wide enough for a 64-character SHA-256 on one line (text extraction finds it whole).
+  const key = Math.round(w * 0.2);
+  await table(doc, [{ header: "Item", width: key }, { header: "Value", width: w - key }], pairs.map(([k, v]) => [{ text: k, bold: true }, v]), { size: 9 });
 }
 
 /**

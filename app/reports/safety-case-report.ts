@@ -26,7 +26,7 @@ export type SafetyCaseReportData = {
 
 export function draftBanner(data: Pick<SafetyCaseReportData, "case" | "source">): string | null {
   if (data.case.state === "approved") return null;
-  if (data.source.kind === "current") return "DRAFT — not approved: drawn from the hazard log's current content, no frozen baseline";
+  if (data.source.kind === "current") return "DRAFT — not approved: current content, no frozen baseline";
   return `DRAFT — not approved: ${CASE_STATE_NAMES[data.case.state].toLowerCase()}, awaiting signatures`;
 }
 
@@ -71,7 +71,8 @@ async function draw(doc: Doc, data: SafetyCaseReportData, meta: ReportMeta) {
     ["Programme / system", data.platform.name],
     ["Hazard log", `${data.log.title} (${data.log.standard}, ${SCOPE_NAMES[data.log.scope] ?? data.log.scope})`],
     ["Version", source.kind === "baseline" ? `Baseline version ${source.hazardLogVersion} of the hazard log; case record version ${data.case.version}` : `No baseline yet (current content); case record version ${data.case.version}`],
-    ["Baseline SHA-256", source.kind === "baseline" ? source.sha256 : `${source.sha256} (current content, not frozen)`],
+    // The hash alone on its line, so it is never broken across lines.
+    ["Baseline SHA-256", source.kind === "baseline" ? source.sha256 : `${source.sha256}\n(current content, not frozen)`],
     ["Status", CASE_STATE_NAMES[data.case.state] ?? data.case.state],
     ["Case started", utc(data.case.createdAt)],
     ["Baseline frozen", source.kind === "baseline" ? utc(source.frozenAt) : "Not yet (frozen when the case is submitted)"],
