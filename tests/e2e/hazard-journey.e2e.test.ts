@@ -1,6 +1,6 @@
 // The hazard in the browser: the supplier's CSO raises a hazard with two causes and a control,
-// assesses it (the risk shows live as they choose), edits it with a reason and reads the change in
-// the history. Screenshots of the form, the hazard page and the history; axe on every page.
+// assesses it (the risk shows live as they choose), finds it through the log's residual heatmap,
+// edits it with a reason and reads the change in the history. Screenshots of the form, the hazard page and the history; axe on every page.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkA11y, failOnConsoleErrors, launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
@@ -88,6 +88,20 @@ describe("cso@supplier.example", () => {
     await page.getByRole("button", { name: "Save changes" }).last().click();
     await page.waitForURL(hazardUrl);
     await expect.poll(() => page.getByText("Mandatory elimination of hazard").count()).toBeGreaterThan(0);
+  });
+
+  it("sees it in the residual heatmap of the log, whose cell filters the table to it", async () => {
+    const hazardPage = page.url();
+    await page.getByRole("link", { name: SUPPLIER_LOG }).first().click();
+    await page.waitForURL(/\/hazard-logs\/[0-9a-f-]+$/);
+    const cell = page.locator('table[data-heatmap="residualCell"] a[href*="residualCell=low%3Amajor"], table[data-heatmap="residualCell"] a[href*="residualCell=low:major"]');
+    await cell.click();
+    await page.waitForURL(/residualCell=low(%3A|:)major/);
+    await expect.poll(() => page.locator("main tbody").getByText(TITLE).count()).toBe(1);
+    expect(await page.locator('table[data-heatmap="residualCell"] .app-heatmap__selected').count()).toBe(1);
+    await screenshot(page, "hazard-03b-heatmap-filtered");
+    expect(await checkA11y(page)).toEqual([]);
+    await page.goto(hazardPage);
   });
 
   it("edits it with a reason once assessed, and reads the change in the history", async () => {
