@@ -74,3 +74,16 @@ export function canManageMembers(memberships: MembershipFacts[], organisationId:
 export function canReadOrganisationAudit(memberships: MembershipFacts[], organisationId: string): boolean {
   return memberships.some((m) => m.organisationId === organisationId && roleHas(m.role, "read:audit"));
 }
+
+/**
+ * Progress on a transferred control (DCB0129 6.3.1): the organisation that must put it in place
+ * sees its own; the organisation that transferred it and the ICB see every deploying organisation's
+ * state, though not the rest of those organisations' local logs.
+ */
+export function canSeeObligationProgress(
+  memberships: MembershipFacts[],
+  facts: { obligedOrganisationId: string; transferringOrganisationId: string; icbOrganisationId: string },
+): boolean {
+  const mine = new Set(memberships.map((m) => m.organisationId));
+  return mine.has(facts.obligedOrganisationId) || mine.has(facts.transferringOrganisationId) || mine.has(facts.icbOrganisationId);
+}
