@@ -51,7 +51,7 @@ export default function Rollup() {
     <>
       <Breadcrumbs items={[{ label: `${platform.name} roll-up`, to: `/platforms/${platform.id}` }]} />
       <h1>{platform.name}: every hazard, every organisation</h1>
-      <p><Link to={`/platforms/${platform.id}/transferred`}>Transferred controls and each organisation's progress</Link></p>
+      <p><Link to={`/platforms/${platform.id}/transferred`}>Transferred controls and each organisation's progress</Link> · <Link to={`/platforms/${platform.id}/board`}>Board assurance summary</Link></p>
       <p>Residual risk at each organisation (colour and number), its status there, and whether it has accepted the current upstream version. Only the logs your organisation may read are shown.</p>
       <Form method="get" className="app-header-tools" style={{ justifyContent: "flex-start", alignItems: "flex-end" }}>
         <div><label className="nhsuk-label" htmlFor="q">Ref or title</label><input className="nhsuk-input" id="q" name="q" type="search" defaultValue={params.get("q") ?? ""} /></div>

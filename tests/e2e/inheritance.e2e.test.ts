@@ -88,3 +88,17 @@ it("the ICB CSO sees Harbourside accepted and Northcliff pending on the roll-up"
     expect(await checkA11y(page)).toEqual([]);
   });
 });
+
+it("the ICB CSO reads the transferred controls and the board assurance summary", async () => {
+  await as("cso@icb.example", async (page) => {
+    await page.goto(`${app.baseUrl}/platforms/${ids.platform}/transferred`);
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Transferred controls");
+    expect(await page.locator("main tbody").innerText()).toMatch(/Planned/);
+    await screenshot(page, "inheritance-04-transferred");
+    expect(await checkA11y(page)).toEqual([]);
+    await page.goto(`${app.baseUrl}/platforms/${ids.platform}/board`);
+    expect(await page.getByRole("table", { name: /Principal risks/ }).count()).toBe(1);
+    await screenshot(page, "inheritance-05-board");
+    expect(await checkA11y(page)).toEqual([]);
+  });
+});
