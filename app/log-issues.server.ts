@@ -17,7 +17,7 @@ import { getDb } from "./db.server.ts";
 import { AppError, forbidden } from "./errors.server.ts";
 import type { Tx } from "./hazard-store.server.ts";
 import { requireLog, type LogWithFacts } from "./permissions.server.ts";
-import { initialSnapshot, restore } from "./workflows.server.ts";
+import { initialSnapshot, restore, step } from "./workflows.server.ts";
 
 export const LogIssueEventInput = z.strictObject({
   type: z.enum(["SUBMIT_FOR_REVIEW", "ISSUE", "REQUEST_CHANGES", "START_NEW_VERSION"], { message: "type must be SUBMIT_FOR_REVIEW, ISSUE, REQUEST_CHANGES or START_NEW_VERSION" }),
@@ -137,16 +137,7 @@ export async function sendLogIssueEvent(user: SessionUser, hazardLogId: string, 
       event = { type: "ISSUE", actor, baseline: { version: baseline.hazardLogVersion, sha256: baseline.sha256 } };
     } else if (input.type === "REQUEST_CHANGES") event = { type: input.type, actor, comment: input.comment! };
     else event = { type: input.type, actor };
-    const refusal = whyNot(before, event);
-    if (refusal) {
-      machine.stop();
-      throw new AppError("not_allowed", refusal);
-    }
-    machine.send(event);
-    const after = machine.getSnapshot();
-    const persisted = machine.getPersistedSnapshot() as Record<string, unknown>;
-    machine.stop();
-    const state = String(after.value);
+    const { persisted, state } = step(machine, event, whyNot);
     if (input.type === "START_NEW_VERSION") {
       // The issued row stays as the record of that issue; the next version gets its own row.
       await tx.insert(logIssues).values({ hazardLogId: log.id, number: row.number + 1, state, version: row.version + 1, machineVersion: HAZARD_LOG_ISSUE_MACHINE_VERSION, snapshot: persisted, createdBy: user.id });

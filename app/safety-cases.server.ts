@@ -19,7 +19,7 @@ import { defaultSignatories, slotsFrom } from "./domain/signatories.ts";
 import { AppError, forbidden } from "./errors.server.ts";
 import { requireLog } from "./permissions.server.ts";
 import { actorsOf, buildCaseView, otherEligibleSigners, requireCase, restoreCase, type SafetyCaseView } from "./safety-case-view.server.ts";
-import { initialSnapshot } from "./workflows.server.ts";
+import { initialSnapshot, step } from "./workflows.server.ts";
 
 export const NewSafetyCase = z.strictObject({
   hazardLogId: z.string().trim().min(1, "Choose a hazard log"),
@@ -149,17 +149,8 @@ export async function sendCaseEvent(
         event = { type: "EDIT_SIGNATORIES", actor, signatories: slotsFrom(input.signatories!) };
         break;
     }
-    const refusal = whyNot(before, event);
-    if (refusal) {
-      machine.stop();
-      throw new AppError("not_allowed", refusal);
-    }
-    machine.send(event);
-    const after = machine.getSnapshot();
-    const persisted = machine.getPersistedSnapshot() as Record<string, unknown>;
-    machine.stop();
+    const { after, persisted, state } = step(machine, event, whyNot);
     if (event.type === "SIGN") await recordSignature(tx, { caseId: id, submission, baselineId: baselineId!, event, user });
-    const state = String(after.value);
     const [updated] = await tx
       .update(safetyCases)
       .set({ snapshot: persisted, state, version: locked.version + 1, submission, baselineId: state === "draft" ? null : baselineId, updatedAt: sql`now()` })

@@ -1,7 +1,8 @@
 // Restoring a workflow from its stored snapshot (style guide §8, stack notes §4). The machine is the
 // only judge of what may happen next: callers restore, ask `can()`, send, and persist — in one
 // transaction with the version check and the audit entry.
-import { createActor, type AnyStateMachine, type InputFrom, type SnapshotFrom } from "xstate";
+import { createActor, type Actor, type AnyStateMachine, type EventFromLogic, type InputFrom, type SnapshotFrom } from "xstate";
+import { AppError } from "./errors.server.ts";
 
 export class CorruptSnapshotError extends Error {}
 
@@ -42,4 +43,25 @@ export function initialSnapshot<M extends AnyStateMachine>(machine: M, input: In
   const persisted = actor.getPersistedSnapshot();
   actor.stop();
   return persisted as Record<string, unknown>;
+}
+
+/**
+ * One workflow step: the machine's own reason refuses the event (422, nothing sent); otherwise it is
+ * sent and the new snapshot comes back ready to persist. The actor is stopped either way.
+ */
+export function step<M extends AnyStateMachine>(
+  actor: Actor<M>,
+  event: EventFromLogic<M>,
+  whyNot: (snapshot: SnapshotFrom<M>, event: EventFromLogic<M>) => string | null,
+) {
+  const refusal = whyNot(actor.getSnapshot(), event);
+  if (refusal) {
+    actor.stop();
+    throw new AppError("not_allowed", refusal);
+  }
+  actor.send(event);
+  const after = actor.getSnapshot();
+  const persisted = actor.getPersistedSnapshot() as Record<string, unknown>;
+  actor.stop();
+  return { after, persisted, state: String((after as { value: unknown }).value) };
 }

@@ -227,3 +227,16 @@ export function failOnConsoleErrors(page: Page): ConsoleErrors {
     },
   };
 }
+
+/** Runs `run` as `email` in a browser context of its own (signed in), failing on console errors. */
+export async function asUser(browser: Browser, baseUrl: string, email: string, run: (page: Page) => Promise<void>): Promise<void> {
+  const page = await newPage(browser);
+  const errors = failOnConsoleErrors(page);
+  try {
+    await signIn(page, baseUrl, email);
+    await run(page);
+    errors.assertNone();
+  } finally {
+    await page.context().close();
+  }
+}

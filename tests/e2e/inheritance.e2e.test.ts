@@ -3,7 +3,7 @@
 // roll-up that Harbourside has accepted and Northcliff is still pending.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { checkA11y, failOnConsoleErrors, launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
+import { asUser, checkA11y, launchBrowser, screenshot, startApp, type RunningApp } from "./harness.ts";
 
 let app: RunningApp;
 let browser: Browser;
@@ -35,17 +35,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function as(email: string, run: (page: Page) => Promise<void>) {
-  const page = await newPage(browser);
-  const errors = failOnConsoleErrors(page);
-  try {
-    await signIn(page, app.baseUrl, email);
-    await run(page);
-    errors.assertNone();
-  } finally {
-    await page.context().close();
-  }
-}
+const as = (email: string, run: (page: Page) => Promise<void>) => asUser(browser, app.baseUrl, email, run);
 
 it("the supplier CSO changes the potential harm of a hazard, with a reason", async () => {
   await as("cso@supplier.example", async (page) => {

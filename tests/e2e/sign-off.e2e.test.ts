@@ -4,7 +4,7 @@
 // signature's manifestation (name, role, organisation, meaning, UTC time, baseline SHA-256).
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { checkA11y, failOnConsoleErrors, launchBrowser, newPage, screenshot, signIn, startApp, type RunningApp } from "./harness.ts";
+import { asUser, checkA11y, launchBrowser, screenshot, startApp, type RunningApp } from "./harness.ts";
 
 const SUPPLIER_LOG = "Wessex Shared EPR — DCB0129 hazard log";
 let app: RunningApp;
@@ -20,17 +20,7 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function as(email: string, run: (page: Page) => Promise<void>) {
-  const page = await newPage(browser);
-  const errors = failOnConsoleErrors(page);
-  try {
-    await signIn(page, app.baseUrl, email);
-    await run(page);
-    errors.assertNone();
-  } finally {
-    await page.context().close();
-  }
-}
+const as = (email: string, run: (page: Page) => Promise<void>) => asUser(browser, app.baseUrl, email, run);
 
 async function signCase(page: Page, shot: string) {
   await page.goto(caseUrl);

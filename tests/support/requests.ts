@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "#db/client.ts";
 import { users } from "#db/schema/index.ts";
 import { createToken } from "#app/tokens.server.ts";
+import { loadMemberships, type SessionUser } from "#app/auth.server.ts";
 
 export const BASE = "http://app.test";
 export const context = (clientIp = "10.0.0.1") => ({ cspNonce: "n", requestId: "test-request", clientIp });
@@ -48,4 +49,12 @@ export async function settle(run: () => Promise<unknown>): Promise<Response> {
     if (thrown instanceof Response) return thrown;
     throw thrown;
   }
+}
+
+/** A demo account as the services see it after sign-in (its active memberships; first one active). */
+export async function sessionUserFor(db: Db, email: string): Promise<SessionUser> {
+  const [u] = await db.select().from(users).where(eq(users.email, email));
+  if (!u) throw new Error(`No demo user ${email}`);
+  const memberships = await loadMemberships(db, u.id);
+  return { id: u.id, email, name: u.name, memberships, activeOrganisationId: memberships[0]?.organisationId ?? null, sessionIdHash: null };
 }

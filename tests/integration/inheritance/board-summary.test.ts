@@ -1,20 +1,15 @@
 // The board assurance summary page's data: sign-off per organisation, principal risks highest first,
 // gaps and planned actions, limited to what the reader may see.
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Db } from "#db/client.ts";
-import { platforms, users } from "#db/schema/index.ts";
-import { loadMemberships, type SessionUser } from "#app/auth.server.ts";
+import { platforms } from "#db/schema/index.ts";
+import { sessionUserFor } from "#tests/support/requests.ts";
 import { boardSummary } from "#app/board-summary.server.ts";
 import { closeTestDb, openTestDb } from "#tests/setup/test-db.ts";
 
 let db: Db;
 let platformId: string;
-async function as(email: string): Promise<SessionUser> {
-  const [u] = await db.select().from(users).where(eq(users.email, email));
-  const memberships = await loadMemberships(db, u.id);
-  return { id: u.id, email, name: u.name, memberships, activeOrganisationId: memberships[0].organisationId, sessionIdHash: null };
-}
+const as = (email: string) => sessionUserFor(db, email);
 beforeAll(async () => {
   ({ db } = await openTestDb());
   [{ id: platformId }] = await db.select({ id: platforms.id }).from(platforms);

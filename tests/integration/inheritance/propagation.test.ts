@@ -5,8 +5,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "#db/client.ts";
-import { hazards, users } from "#db/schema/index.ts";
-import { loadMemberships, type SessionUser } from "#app/auth.server.ts";
+import { hazards } from "#db/schema/index.ts";
+import { sessionUserFor } from "#tests/support/requests.ts";
 import * as acceptRoute from "#app/routes/api.v1.hazards.$id.upstream.accept.ts";
 import { upstreamReview } from "#app/upstream.server.ts";
 import { closeTestDb, openTestDb } from "#tests/setup/test-db.ts";
@@ -17,11 +17,7 @@ const t: Record<string, string> = {};
 let supplierLog: string;
 let icbLog: string;
 
-async function sessionUser(email: string): Promise<SessionUser> {
-  const [u] = await db.select().from(users).where(eq(users.email, email));
-  const memberships = await loadMemberships(db, u.id);
-  return { id: u.id, email, name: u.name, memberships, activeOrganisationId: memberships[0].organisationId, sessionIdHash: null };
-}
+const sessionUser = (email: string) => sessionUserFor(db, email);
 
 async function accept(token: string, id: string, body: unknown) {
   const request = new Request(`http://localhost/api/v1/hazards/${id}/upstream/accept`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });

@@ -1,10 +1,9 @@
 // Transferred controls (issue 5): obligations appear in both trusts' logs; the supplier and the ICB
 // see each trust's progress; a trust sees only its own; progress made at a trust shows upstream.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
 import type { Db } from "#db/client.ts";
-import { platforms, users } from "#db/schema/index.ts";
-import { loadMemberships, type SessionUser } from "#app/auth.server.ts";
+import { platforms } from "#db/schema/index.ts";
+import { sessionUserFor } from "#tests/support/requests.ts";
 import { platformTransferredControls } from "#app/transferred-controls.server.ts";
 import { AppError } from "#app/errors.server.ts";
 import { closeTestDb, openTestDb } from "#tests/setup/test-db.ts";
@@ -13,11 +12,7 @@ import { getHazard, patchHazard, tokenFor } from "../hazards/helpers.ts";
 let db: Db;
 let platformId: string;
 
-async function as(email: string): Promise<SessionUser> {
-  const [u] = await db.select().from(users).where(eq(users.email, email));
-  const memberships = await loadMemberships(db, u.id);
-  return { id: u.id, email, name: u.name, memberships, activeOrganisationId: memberships[0].organisationId, sessionIdHash: null };
-}
+const as = (email: string) => sessionUserFor(db, email);
 
 beforeAll(async () => {
   ({ db } = await openTestDb());
