@@ -14,6 +14,7 @@ import { AssessmentInput, ControlInput, HAZARD_TYPES, HazardInput, LIMITS, SOURC
 import { snapshotOf, type HazardView } from "./domain/hazard-view.ts";
 import { lookupRiskOrNull, needsRiskBenefitJustification } from "./domain/risk.ts";
 import { AppError, fieldErrors, forbidden, notFound } from "./errors.server.ts";
+import { requireAcceptedEvidenceForVerified } from "./evidence-store.server.ts";
 import { assessmentColumns, buildViews, insertHazard, loadHazardView, loadRiskScheme, searchTextOf, writeVersion, type Actor, type Tx } from "./hazard-store.server.ts";
 import { can, requireLog, type LogWithFacts } from "./permissions.server.ts";
 
@@ -242,6 +243,7 @@ export async function createHazard(user: SessionUser, logId: string, input: Haza
   return db.transaction(async (tx) => {
     const scheme = await loadRiskScheme(tx, log.riskSchemeId);
     requireRiskBenefit(lookupRiskOrNull(scheme, input.residual.likelihood, input.residual.severity), input.riskBenefitJustification);
+    await requireAcceptedEvidenceForVerified(tx, input.controls, new Map());
     const view = await insertHazard(tx, { log, scheme, input, actor: actorOf(user, log), reason: null });
     await appendAudit(tx, {
       organisationId: log.organisationId,
@@ -334,6 +336,7 @@ async function applyPatch(
         fields[`controls.${i}.id`] = before.controls.some((u) => u.id === c.id) ? "is an upstream control and read-only here" : "is not a control of this hazard";
     });
     if (Object.keys(fields).length) throw new AppError("bad_request", "Some controls cannot be changed here", { fields });
+    await requireAcceptedEvidenceForVerified(tx, patch.controls, new Map(before.controls.map((c) => [c.id, c.state])));
   }
 
   const causes = patch.causes ?? row.causes;
