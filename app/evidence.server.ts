@@ -35,11 +35,17 @@ const optionalText = (max: number) => z.string().trim().max(max, `must be at mos
 // ---------------------------------------------------------------------------------------------
 // Requests
 
+/** 2026-02-30 parses in JavaScript (it rolls over to March): a round trip catches it. */
+function isRealDate(d: string) {
+  const parsed = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === d;
+}
+
 export const EvidenceRequestInput = z
   .object({
     fromOrganisationId: z.string().uuid("choose an organisation"),
     description: z.string().trim().min(1, "say what evidence is needed").max(2000, "must be at most 2000 characters"),
-    dueDate: optionalText(10).pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date (YYYY-MM-DD)").refine((d) => !Number.isNaN(Date.parse(d)), "must be a real date").optional()),
+    dueDate: optionalText(10).pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date (YYYY-MM-DD)").refine(isRealDate, "must be a real date").optional()),
   })
   .strict();
 

@@ -10,6 +10,7 @@ import { controls, evidence, hazardControls, hazardLogs, hazards, organisations 
 import * as uploadRoute from "#app/routes/api.v1.controls.$id.evidence.ts";
 import * as fileRoute from "#app/routes/api.v1.evidence.$id.file.ts";
 import * as reviewRoute from "#app/routes/api.v1.evidence.$id.review.ts";
+import * as requestRoute from "#app/routes/api.v1.controls.$id.evidence-requests.ts";
 
 export { tokenFor } from "../hazards/helpers.ts";
 export const SUPPLIER_LOG = "Wessex Shared EPR — DCB0129 hazard log";
@@ -126,4 +127,9 @@ export async function evidenceCount(db: Db) {
 
 export async function flaggedCount(db: Db) {
   return (await db.select({ id: evidence.id }).from(evidence).where(isNotNull(evidence.integrityFailedAt))).length;
+}
+
+export async function requestEvidence(controlId: string, token: string, body: unknown): Promise<Answer> {
+  const request = new Request(`http://localhost/api/v1/controls/${controlId}/evidence-requests`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  return answer(await requestRoute.action({ request, params: { id: controlId }, context: ctx } as never));
 }
