@@ -1,5 +1,6 @@
 import "#app/openapi-safety-cases.ts";
 import "#app/openapi-hazards.ts";
+import "#app/openapi-evidence.ts";
 import { openApiDocument } from "#app/openapi.ts";
 
 export async function loader() {

@@ -56,7 +56,7 @@ async function answer(res: Response): Promise<Answer> {
 export function uploadRequest(controlId: string, token: string, file: { bytes: Uint8Array; name: string; type?: string } | null, fields: Record<string, string> = { description: "Test report" }) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  if (file) form.append("file", new Blob([file.bytes], { type: file.type ?? "application/octet-stream" }), file.name);
+  if (file) form.append("file", new Blob([new Uint8Array(file.bytes)], { type: file.type ?? "application/octet-stream" }), file.name);
   return new Request(`http://localhost/api/v1/controls/${controlId}/evidence`, { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: form });
 }
 
