@@ -2,11 +2,12 @@
 // the home page's open requests and items awaiting review; the evidence a frozen baseline names.
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "#db/client.ts";
-import { controls, evidence, evidenceRequests, hazardControls, hazardLogs, hazards, organisations, users, type EvidenceRequestRow, type EvidenceRow } from "#db/schema/index.ts";
+import { baselines, controls, evidence, evidenceRequests, hazardControls, hazardLogs, hazards, organisations, users, type EvidenceRequestRow, type EvidenceRow } from "#db/schema/index.ts";
 import type { SessionUser } from "./auth.server.ts";
 import { getDb } from "./db.server.ts";
 import { canReadLog, controlReaderIds, evidenceRequesterFor, evidenceReviewerFor, evidenceUploaderFor } from "./domain/permissions.ts";
 import { requireControl, type ControlWithFacts } from "./permissions.server.ts";
+import { requireCase } from "./safety-case-view.server.ts";
 
 export type EvidenceItemView = {
   id: string;
@@ -151,3 +152,12 @@ export async function baselineEvidenceList(db: Db, content: string): Promise<{ i
   return unique.map((e) => ({ ...e, filename: names.get(e.id) ?? "" }));
 }
 
+
+/** For the safety case page: the evidence its frozen baseline relies on (none before submission). */
+export async function loadCaseEvidence(user: SessionUser, caseId: string) {
+  const db = await getDb();
+  const { row } = await requireCase(db, user, caseId);
+  if (!row.baselineId) return [];
+  const [baseline] = await db.select({ content: baselines.content }).from(baselines).where(eq(baselines.id, row.baselineId));
+  return baseline ? baselineEvidenceList(db, baseline.content) : [];
+}

@@ -24,3 +24,5 @@ export function hazardTypeName(code: string | null | undefined): string {
 export function sourceName(code: string | null | undefined): string {
   return code ? code.replace(/^./, (c) => c.toUpperCase()) : "";
 }
+export const EVIDENCE_STATE_NAMES: Record<string, string> = { submitted: "Awaiting review", accepted: "Accepted", rejected: "Rejected" };
+export const EVIDENCE_STATE_TAGS: Record<string, string> = { submitted: "nhsuk-tag--blue", accepted: "nhsuk-tag--green", rejected: "nhsuk-tag--red" };
