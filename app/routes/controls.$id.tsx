@@ -1,7 +1,7 @@
 // A control and its evidence: the hazards it serves, the evidence requests, every item sent (with
 // its review), and — for those allowed — the request, upload and review forms.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { requireUser } from "#app/auth.server.ts";
 import { Breadcrumbs } from "#app/components/breadcrumbs.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
@@ -37,6 +37,8 @@ export default function ControlPage() {
   const data = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
+  // A new key after each redirect empties the forms (React would otherwise keep what was typed).
+  const formKey = useLocation().key;
   const done = failure ? null : DONE[params.get("done") ?? ""];
   const intent = failure?.values?.intent ?? "";
   // Field errors are keyed "<form>.<field>" so each links to its own form's field.
@@ -54,7 +56,7 @@ export default function ControlPage() {
       <FormErrorSummary state={failure ? { formError: failure.formError, errors } : undefined} />
       {done ? <div className="nhsuk-inset-text" role="status"><p>{done}</p></div> : null}
       <span className="nhsuk-caption-l">Control · {CONTROL_TYPE_NAMES[control.type]} · {CONTROL_STATE_NAMES[control.state]}</span>
-      <h1 className="app-prewrap">{control.description}</h1>
+      <h1 className="nhsuk-heading-l app-prewrap">{control.description}</h1>
       <dl className="nhsuk-summary-list">
         <div className="nhsuk-summary-list__row"><dt className="nhsuk-summary-list__key">Carried out by</dt><dd className="nhsuk-summary-list__value">{control.owner.name}{control.transferred ? " (transferred)" : ""}</dd></div>
         <div className="nhsuk-summary-list__row"><dt className="nhsuk-summary-list__key">Hazards</dt><dd className="nhsuk-summary-list__value">
@@ -71,7 +73,7 @@ export default function ControlPage() {
       <EvidenceRequests requests={data.requests} />
 
       {uploadOptions.length ? (
-        <Form method="post" encType="multipart/form-data" noValidate className="nhsuk-u-margin-bottom-6">
+        <Form key={`upload-${formKey}`} method="post" encType="multipart/form-data" noValidate className="nhsuk-u-margin-bottom-6">
           <h2 className="nhsuk-heading-m">Upload evidence</h2>
           <SelectField name="requestId" id={fieldId("upload.requestId")} label="Answering" options={uploadOptions} error={err("upload", "requestId")} />
           <div className={`nhsuk-form-group${err("upload", "file") ? " nhsuk-form-group--error" : ""}`}>
@@ -87,7 +89,7 @@ export default function ControlPage() {
       ) : null}
 
       {may.request ? (
-        <Form method="post" noValidate className="nhsuk-u-margin-bottom-6">
+        <Form key={`request-${formKey}`} method="post" noValidate className="nhsuk-u-margin-bottom-6">
           <h2 className="nhsuk-heading-m">Request evidence</h2>
           <input type="hidden" name="intent" value="request" />
           <SelectField name="fromOrganisationId" id={fieldId("request.fromOrganisationId")} label="From" options={data.organisations.map((o) => ({ value: o.id, label: o.name }))} defaultValue={val("request", "fromOrganisationId") ?? control.owner.id} error={err("request", "fromOrganisationId")} />
