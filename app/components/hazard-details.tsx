@@ -77,7 +77,7 @@ export function ControlsTable({ hazard, words }: HazardDetailsProps) {
             <td>{CONTROL_STATE_NAMES[c.state]}</td>
             <td>
               {c.evidenceRefs.length ? <ul className="nhsuk-list">{c.evidenceRefs.map((e) => <li key={e}>{e}</li>)}</ul> : null}
-              <Link to={`/controls/${c.id}`}>{c.evidenceIds.length ? `${c.evidenceIds.length} evidence file${c.evidenceIds.length === 1 ? "" : "s"}` : "No files"}<span className="nhsuk-u-visually-hidden"> for this control</span></Link>
+              <Link to={`/controls/${c.id}`}>Evidence ({c.evidenceIds.length})<span className="nhsuk-u-visually-hidden"> for this control</span></Link>
             </td>
           </tr>
         ))}
