@@ -5,7 +5,7 @@
 import busboy from "busboy";
 import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -25,9 +25,23 @@ export function tooLarge(maxBytes: number) {
 }
 const bad = (message: string, field = "file") => new AppError("bad_request", message, { fields: { [field]: message } });
 
-/** Removes a temp file; never throws (a leftover is cleaned by the next start's tmp sweep). */
+/** Removes a temp file; never throws (a leftover, e.g. from a crash, goes in the next sweep). */
 export async function discard(path: string | undefined) {
   if (path) await rm(path, { force: true }).catch(() => undefined);
+}
+
+let swept = false;
+/** Once per process: temp files older than an hour belong to no upload in flight (crashed process). */
+async function sweepTmp(tmpDir: string) {
+  if (swept) return;
+  swept = true;
+  const cutoff = Date.now() - 60 * 60 * 1000;
+  for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
+    if (!name.endsWith(".part")) continue;
+    const path = join(tmpDir, name);
+    const info = await stat(path).catch(() => null);
+    if (info && info.mtimeMs < cutoff) await discard(path);
+  }
 }
 
 export async function receiveUpload(request: Request, opts: { maxBytes: number; tmpDir: string }): Promise<ReceivedUpload> {
@@ -38,6 +52,7 @@ export async function receiveUpload(request: Request, opts: { maxBytes: number; 
   if (Number.isFinite(declared) && declared > opts.maxBytes + ENVELOPE_BYTES) throw tooLarge(opts.maxBytes);
   if (!request.body) throw bad("The request has no body", "body");
   await mkdir(opts.tmpDir, { recursive: true, mode: 0o700 });
+  await sweepTmp(opts.tmpDir);
 
   let parser: busboy.Busboy;
   try {

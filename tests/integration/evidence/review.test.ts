@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "#db/client.ts";
 import { auditEntries, evidence, evidenceRequests, hazards } from "#db/schema/index.ts";
 import { logContent } from "#app/baselines.server.ts";
+import { baselineEvidenceList } from "#app/evidence-views.server.ts";
 import { closeTestDb, openTestDb } from "#tests/setup/test-db.ts";
 import { getHazard, patchHazard } from "../hazards/helpers.ts";
 import { PDF, TXT, download, listEvidence, organisationId, requestEvidence, review, sha256, supplierControls, tokenFor, upload } from "./helpers.ts";
@@ -122,6 +123,8 @@ describe("request → upload → reject → upload again → accept", () => {
     const parsed = JSON.parse(content);
     const control = parsed.hazards.flatMap((x: any) => x.controls).find((c: any) => c.id === controlId);
     expect(control.evidence).toEqual([{ id: ids.second, sha256: sha256(TXT), state: "accepted" }]);
+    const listed = await baselineEvidenceList(db, content);
+    expect(listed).toContainEqual({ id: ids.second, sha256: sha256(TXT), state: "accepted", filename: "signed.txt", hazardRef: h.ref });
   });
 
   it("never deletes evidence (the database refuses)", async () => {
