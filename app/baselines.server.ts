@@ -5,6 +5,7 @@ import { and, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { baselines, hazardLogs, hazards, hazardVersions, type BaselineRow } from "#db/schema/index.ts";
 import { canonicalJson, sha256Hex } from "./domain/canonical.ts";
 import { snapshotOf } from "./domain/hazard-view.ts";
+import { standingEvidenceByControl } from "./evidence-store.server.ts";
 import { buildViews, type Tx } from "./hazard-store.server.ts";
 
 /** The log's content now, in canonical form, with its hash. */
@@ -13,9 +14,16 @@ export async function logContent(tx: Tx, hazardLogId: string) {
   if (!log) throw new Error(`Hazard log ${hazardLogId} not found`);
   const rows = await tx.select().from(hazards).where(eq(hazards.hazardLogId, hazardLogId)).orderBy(hazards.refNumber);
   const views = await buildViews(tx, rows);
+  // Every evidence file the log relies on, by SHA-256 and review state, so a signature also binds
+  // to the exact bytes of the evidence (a later change to a file cannot pass unnoticed).
+  const evidence = await standingEvidenceByControl(tx, [...new Set(views.flatMap((v) => v.controls.map((c) => c.id)))]);
   const content = canonicalJson({
     hazardLog: { id: log.id, title: log.title, standard: log.standard, scope: log.scope, organisationId: log.organisationId },
-    hazards: views.map((v) => ({ ...snapshotOf(v), version: v.version })),
+    hazards: views.map((v) => ({
+      ...snapshotOf(v),
+      controls: v.controls.map((c) => ({ ...c, evidence: evidence.get(c.id) ?? [] })),
+      version: v.version,
+    })),
   });
   return { content, sha256: sha256Hex(content), hazardCount: views.length };
 }

@@ -18,7 +18,19 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SEED_DEMO: booleanText.optional(),
   DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default("demo-password"),
+  EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1).max(2 ** 31).default(25 * 1024 * 1024),
+  EVIDENCE_STORAGE: z.enum(["filesystem", "s3"]).default("filesystem"),
+  EVIDENCE_S3_ENDPOINT: z.string().regex(/^https?:\/\/[^/]+/, "must be an http(s) URL").optional(),
+  EVIDENCE_S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid bucket name").optional(),
+  EVIDENCE_S3_REGION: z.string().min(1).default("us-east-1"),
+  EVIDENCE_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  EVIDENCE_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  EVIDENCE_S3_PREFIX: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, "must be empty or end with /").default("evidence/"),
 });
+
+export type EvidenceStorageSetting =
+  | { kind: "filesystem"; dir: string }
+  | { kind: "s3"; endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; prefix: string };
 
 export type Env = {
   nodeEnv: "development" | "production" | "test";
@@ -30,6 +42,7 @@ export type Env = {
   sessionSecret: string;
   seedDemo: boolean;
   demoPassword: string;
+  evidence: { maxBytes: number; tmpDir: string; storage: EvidenceStorageSetting };
 };
 
 export class SettingError extends Error {}
@@ -56,6 +69,18 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     sessionSecret: e.SESSION_SECRET ?? generatedSecret(dataDir),
     seedDemo: e.SEED_DEMO ?? usesEmbeddedDatabase,
     demoPassword: e.DEMO_PASSWORD,
+    evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, tmpDir: join(dataDir, "evidence", "tmp"), storage: evidenceStorage(e, dataDir) },
+  };
+}
+
+/** Files under DATA_DIR/evidence/files, or an S3-compatible bucket whose every setting is given. */
+function evidenceStorage(e: z.infer<typeof EnvSchema>, dataDir: string): EvidenceStorageSetting {
+  if (e.EVIDENCE_STORAGE === "filesystem") return { kind: "filesystem", dir: join(dataDir, "evidence", "files") };
+  const required = ["EVIDENCE_S3_ENDPOINT", "EVIDENCE_S3_BUCKET", "EVIDENCE_S3_ACCESS_KEY_ID", "EVIDENCE_S3_SECRET_ACCESS_KEY"] as const;
+  for (const name of required) if (!e[name]) throw new SettingError(`Missing setting ${name}: required when EVIDENCE_STORAGE=s3`);
+  return {
+    kind: "s3", endpoint: e.EVIDENCE_S3_ENDPOINT!, bucket: e.EVIDENCE_S3_BUCKET!, region: e.EVIDENCE_S3_REGION,
+    accessKeyId: e.EVIDENCE_S3_ACCESS_KEY_ID!, secretAccessKey: e.EVIDENCE_S3_SECRET_ACCESS_KEY!, prefix: e.EVIDENCE_S3_PREFIX,
   };
 }
 

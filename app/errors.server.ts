@@ -2,11 +2,12 @@
 // the API, per-field messages. Never patient data, tokens or SQL in it.
 export type ErrorCode =
   | "bad_request" | "unauthorised" | "forbidden" | "not_found" | "stale_version" | "too_large"
-  | "unsupported_type" | "not_allowed" | "import_errors" | "too_many_requests";
+  | "unsupported_type" | "not_allowed" | "import_errors" | "too_many_requests" | "integrity_failed";
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400, unauthorised: 401, forbidden: 403, not_found: 404, stale_version: 409, too_large: 413,
   unsupported_type: 415, not_allowed: 422, import_errors: 422, too_many_requests: 429,
+  integrity_failed: 422,
 };
 
 export class AppError extends Error {

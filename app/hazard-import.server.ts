@@ -209,12 +209,12 @@ async function applyPlan(
   for (const [n, item] of items.entries()) {
     try {
       if (item.action === "create") {
-        const view = await createHazardInTx(tx, { user, log, scheme, input: HazardInput.parse(item.input), reason, requestId: a.requestId });
+        const view = await createHazardInTx(tx, { user, log, scheme, input: HazardInput.parse(item.input), reason, requestId: a.requestId, imported: true });
         created.push(view.ref);
       } else {
         const patch = HazardPatch.parse(item.patch);
         // A savepoint per update: a patch that turns out to change nothing rolls back alone.
-        const view = await tx.transaction((sp) => updateHazardInTx(sp, { user, log, id: item.hazardId, patch, mayAssess: true, requestId: a.requestId }));
+        const view = await tx.transaction((sp) => updateHazardInTx(sp, { user, log, id: item.hazardId, patch, mayAssess: true, requestId: a.requestId, imported: true }));
         updated.push({ ref: view.ref, version: view.version });
       }
     } catch (error) {

@@ -9,6 +9,7 @@ import type { ControlInput, HazardInput } from "./domain/hazard-fields.ts";
 import { releaseCasesInReview } from "./case-invalidation.server.ts";
 import { inheritDownstream, propagateChange } from "./propagation.server.ts";
 import { reachesDownstream } from "./domain/inheritance.ts";
+import { standingEvidenceByControl } from "./evidence-store.server.ts";
 import { lookupRiskOrNull, type RiskScheme } from "./domain/risk.ts";
 
 export type Tx = Db;
@@ -166,9 +167,11 @@ async function loadControls(tx: Tx, hazardIds: string[]): Promise<Map<string, Co
     .from(hazardControls)
     .innerJoin(controls, eq(controls.id, hazardControls.controlId))
     .where(inArray(hazardControls.hazardId, hazardIds));
+  const evidenceMap = await standingEvidenceByControl(tx, [...new Set(rows.map((r) => r.control.id))]);
   for (const r of rows) {
     const list = out.get(r.link.hazardId) ?? [];
-    list.push({ ...r.control, kind: r.link.kind, position: r.link.position });
+    const evidenceIds = (evidenceMap.get(r.control.id) ?? []).map((e) => e.id);
+    list.push({ ...r.control, kind: r.link.kind, position: r.link.position, evidenceIds });
     out.set(r.link.hazardId, list);
   }
   return out;

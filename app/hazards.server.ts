@@ -13,6 +13,7 @@ import { AssessmentInput, ControlInput, HAZARD_TYPES, HazardInput, LIMITS, SOURC
 import { snapshotOf, type HazardView } from "./domain/hazard-view.ts";
 import { lookupRiskOrNull, needsRiskBenefitJustification, type RiskScheme } from "./domain/risk.ts";
 import { AppError, forbidden, notFound } from "./errors.server.ts";
+import { requireAcceptedEvidenceForVerified } from "./evidence-store.server.ts";
 import { assessmentColumns, buildViews, insertHazard, loadHazardView, loadRiskScheme, searchTextOf, writeVersion, type Actor, type Tx } from "./hazard-store.server.ts";
 import { can, requireLog, type LogWithFacts } from "./permissions.server.ts";
 
@@ -117,14 +118,22 @@ export async function createHazard(user: SessionUser, logId: string, input: Haza
   return db.transaction(async (tx) => createHazardInTx(tx, { user, log, scheme: await loadRiskScheme(tx, log.riskSchemeId), input, reason: null, requestId: requestId ?? null }));
 }
 
+/**
+ * An import carries the control states the organisation already recorded in its own log (with the
+ * reason "Imported from <file>" in the history), so "verified needs accepted evidence" applies to
+ * changes made here, not to imported records.
+ */
+type Imported = { imported?: boolean };
+
 /** Raises a hazard inside the caller's transaction (permissions already checked): the import
  * applies many of these in one transaction, with the same rules and audit entries as one by one. */
 export async function createHazardInTx(
   tx: Tx,
-  a: { user: SessionUser; log: LogWithFacts; scheme: RiskScheme; input: HazardInput; reason: string | null; requestId: string | null },
+  a: { user: SessionUser; log: LogWithFacts; scheme: RiskScheme; input: HazardInput; reason: string | null; requestId: string | null } & Imported,
 ): Promise<HazardView> {
   const { user, log, input } = a;
   requireRiskBenefit(lookupRiskOrNull(a.scheme, input.residual.likelihood, input.residual.severity), input.riskBenefitJustification);
+  if (!a.imported) await requireAcceptedEvidenceForVerified(tx, input.controls, new Map());
   const view = await insertHazard(tx, { log, scheme: a.scheme, input, actor: actorOf(user, log), reason: a.reason });
   await appendAudit(tx, {
     organisationId: log.organisationId,
@@ -167,7 +176,7 @@ export async function updateHazard(user: SessionUser, id: string, patch: HazardP
  * the caller must roll back (a savepoint will do). */
 export async function updateHazardInTx(
   tx: Tx,
-  a: { user: SessionUser; log: LogWithFacts; id: string; patch: HazardPatch; mayAssess: boolean; requestId: string | null },
+  a: { user: SessionUser; log: LogWithFacts; id: string; patch: HazardPatch; mayAssess: boolean; requestId: string | null } & Imported,
 ): Promise<HazardView> {
   const { patch } = a;
   const [row] = await tx.select().from(hazards).where(and(eq(hazards.id, a.id), eq(hazards.hazardLogId, a.log.id))).for("update");
@@ -175,12 +184,12 @@ export async function updateHazardInTx(
   const before = (await buildViews(tx, [row]))[0];
   if (row.version !== patch.version)
     throw new AppError("stale_version", `The hazard has changed since you read it (you sent version ${patch.version}, it is now at version ${row.version})`, { current: before });
-  return applyPatch(tx, { user: a.user, log: a.log, row, before, patch, mayAssess: a.mayAssess, requestId: a.requestId });
+  return applyPatch(tx, { user: a.user, log: a.log, row, before, patch, mayAssess: a.mayAssess, requestId: a.requestId, imported: a.imported });
 }
 
 async function applyPatch(
   tx: Tx,
-  a: { user: SessionUser; log: LogWithFacts; row: HazardRow; before: HazardView; patch: HazardPatch; mayAssess: boolean; requestId: string | null },
+  a: { user: SessionUser; log: LogWithFacts; row: HazardRow; before: HazardView; patch: HazardPatch; mayAssess: boolean; requestId: string | null } & Imported,
 ): Promise<HazardView> {
   const { user, log, row, before, patch, mayAssess } = a;
   const inherited = !!row.upstreamHazardId;
@@ -227,6 +236,7 @@ async function applyPatch(
         fields[`controls.${i}.id`] = before.controls.some((u) => u.id === c.id) ? "is an upstream control and read-only here" : "is not a control of this hazard";
     });
     if (Object.keys(fields).length) throw new AppError("bad_request", "Some controls cannot be changed here", { fields });
+    if (!a.imported) await requireAcceptedEvidenceForVerified(tx, patch.controls, new Map(before.controls.map((c) => [c.id, c.state])));
   }
 
   const causes = patch.causes ?? row.causes;

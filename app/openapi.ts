@@ -30,7 +30,7 @@ export const openApiDocument = {
             type: "object",
             required: ["code", "message"],
             properties: {
-              code: { type: "string", enum: ["bad_request", "unauthorised", "forbidden", "not_found", "stale_version", "too_large", "unsupported_type", "not_allowed", "import_errors", "too_many_requests", "internal"] },
+              code: { type: "string", enum: ["bad_request", "unauthorised", "forbidden", "not_found", "stale_version", "too_large", "unsupported_type", "not_allowed", "import_errors", "too_many_requests", "integrity_failed", "internal"] },
               message: { type: "string" },
               fields: { type: "object", additionalProperties: { type: "string" }, description: "Per-field messages (400)" },
               current: { description: "The current object (409)" },

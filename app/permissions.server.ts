@@ -1,11 +1,11 @@
 // The require… helpers: load the facts about an object, ask app/domain/permissions.ts, and refuse
 // with 404 (may not read: exactly as if it did not exist) or 403 (may read, may not do this).
-import { inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { Db } from "#db/client.ts";
-import { deployments, hazardLogs, platforms, type HazardLogRow } from "#db/schema/index.ts";
+import { controls, deployments, hazardControls, hazardLogs, hazards, platforms, type ControlRow, type HazardLogRow } from "#db/schema/index.ts";
 import type { SessionUser } from "./auth.server.ts";
 import { isUuid } from "./domain/ids.ts";
-import { canOnLog, canReadLog, type LogFacts, type Permission } from "./domain/permissions.ts";
+import { canOnLog, canReadControl, canReadLog, type ControlFacts, type LogFacts, type Permission } from "./domain/permissions.ts";
 import { forbidden, notFound } from "./errors.server.ts";
 
 export type LogWithFacts = HazardLogRow & { facts: LogFacts; platformName: string };
@@ -55,3 +55,36 @@ export async function requireOrganisationBySlug(db: Db, user: SessionUser, slug:
   return membership;
 }
 
+
+export type ControlWithFacts = { control: ControlRow; facts: ControlFacts; logs: LogWithFacts[] };
+
+/** Inheritance chains are supplier → ICB → trust; a few more levels cost nothing and stop loops. */
+const MAX_INHERITANCE_DEPTH = 5;
+
+/** The control and every log that shows it: its own, its linked hazards' logs, and inheriting logs. */
+export async function loadControlFacts(db: Db, controlId: string): Promise<ControlWithFacts | null> {
+  const [control] = await db.select().from(controls).where(eq(controls.id, controlId));
+  if (!control) return null;
+  const logIds = new Set([control.hazardLogId]);
+  const linked = await db.select({ id: hazards.id, logId: hazards.hazardLogId }).from(hazardControls).innerJoin(hazards, eq(hazards.id, hazardControls.hazardId)).where(eq(hazardControls.controlId, controlId));
+  let frontier = linked;
+  const seen = new Set(linked.map((h) => h.id));
+  for (let depth = 0; frontier.length && depth < MAX_INHERITANCE_DEPTH; depth++) {
+    frontier.forEach((h) => logIds.add(h.logId));
+    const next = await db.select({ id: hazards.id, logId: hazards.hazardLogId }).from(hazards).where(inArray(hazards.upstreamHazardId, frontier.map((h) => h.id)));
+    frontier = next.filter((h) => !seen.has(h.id));
+    frontier.forEach((h) => seen.add(h.id));
+  }
+  frontier.forEach((h) => logIds.add(h.logId));
+  const logs = await loadLogsWithFacts(db, [...logIds]);
+  const own = logs.find((l) => l.id === control.hazardLogId)!;
+  return { control, logs, facts: { ownerOrganisationId: control.ownerOrganisationId, logOrganisationId: own.organisationId, logs: logs.map((l) => l.facts) } };
+}
+
+/** The control if the user may read it (through any log that shows it); 404 otherwise. */
+export async function requireControl(db: Db, user: SessionUser, controlId: string): Promise<ControlWithFacts> {
+  if (!isUuid(controlId)) throw notFound("Control");
+  const found = await loadControlFacts(db, controlId);
+  if (!found || !canReadControl(user.memberships, found.facts)) throw notFound("Control");
+  return found;
+}

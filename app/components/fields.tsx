@@ -23,13 +23,13 @@ function Group({ name, label, hint, error, labelClass, id: idOverride, children 
 }
 
 export function TextField(props: Common & { defaultValue?: string; type?: "text" | "date"; width?: string; maxLength?: number }) {
-  const { name, error, defaultValue, type = "text", width, maxLength } = props;
+  const { name, error, defaultValue, type = "text", width, maxLength, id } = props;
   return (
     <Group {...props}>
       {(describedBy) => (
         <input
           className={`nhsuk-input${width ? ` nhsuk-input--width-${width}` : ""}${error ? " nhsuk-input--error" : ""}`}
-          id={fieldId(name)} name={name} type={type} defaultValue={defaultValue} aria-describedby={describedBy} maxLength={maxLength}
+          id={id ?? fieldId(name)} name={name} type={type} defaultValue={defaultValue} aria-describedby={describedBy} maxLength={maxLength}
         />
       )}
     </Group>
@@ -50,13 +50,13 @@ export function TextArea(props: Common & { defaultValue?: string; rows?: number;
 export type Option = { value: string; label: string };
 
 export function SelectField(props: Common & { options: Option[]; defaultValue?: string; onChange?: (value: string) => void }) {
-  const { name, error, options, defaultValue, onChange } = props;
+  const { name, error, options, defaultValue, onChange, id } = props;
   return (
     <Group {...props}>
       {(describedBy) => (
         <select
           className={`nhsuk-select${error ? " nhsuk-select--error" : ""}`}
-          id={fieldId(name)} name={name} defaultValue={defaultValue} aria-describedby={describedBy}
+          id={id ?? fieldId(name)} name={name} defaultValue={defaultValue} aria-describedby={describedBy}
           onChange={onChange ? (e) => onChange(e.target.value) : undefined}
         >
           {options.map((o) => (

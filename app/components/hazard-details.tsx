@@ -1,5 +1,6 @@
 // The hazard as a reader sees it: every field, the controls, both assessments with the risk as
 // colour, text and acceptability, and — on an inherited hazard — which parts come from upstream.
+import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { HazardView } from "#app/domain/hazard-view.ts";
 import { formatDate } from "./format.ts";
@@ -74,7 +75,10 @@ export function ControlsTable({ hazard, words }: HazardDetailsProps) {
             <td className="app-prewrap">{c.description}{c.upstream ? <Upstream /> : null}{c.transferred ? <strong className="nhsuk-tag nhsuk-tag--blue app-upstream-tag">Transferred</strong> : null}</td>
             <td>{words.organisations[c.ownerOrganisationId] ?? "Another organisation"}</td>
             <td>{CONTROL_STATE_NAMES[c.state]}</td>
-            <td>{c.evidenceRefs.length ? <ul className="nhsuk-list">{c.evidenceRefs.map((e) => <li key={e}>{e}</li>)}</ul> : orNone(null, "None")}</td>
+            <td>
+              {c.evidenceRefs.length ? <ul className="nhsuk-list">{c.evidenceRefs.map((e) => <li key={e}>{e}</li>)}</ul> : null}
+              <Link to={`/controls/${c.id}`}>Evidence ({c.evidenceIds.length})<span className="nhsuk-u-visually-hidden"> for this control</span></Link>
+            </td>
           </tr>
         ))}
       </tbody>

@@ -52,3 +52,5 @@ export const SORT_NAMES: Record<string, string> = {
   ref: "Ref, first raised", "-ref": "Ref, last raised", title: "Title A to Z", "-title": "Title Z to A",
 };
 
+export const EVIDENCE_STATE_NAMES: Record<string, string> = { submitted: "Awaiting review", accepted: "Accepted", rejected: "Rejected" };
+export const EVIDENCE_STATE_TAGS: Record<string, string> = { submitted: "nhsuk-tag--blue", accepted: "nhsuk-tag--green", rejected: "nhsuk-tag--red" };

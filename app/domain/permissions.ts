@@ -20,11 +20,13 @@ export type Permission =
   | "submit:case"
   | "sign:case"
   | "manage:members"
-  | "read:audit"; // the audit trail of what the user may read (not contributors: they edit drafts; not admins: they manage people)
+  | "read:audit" // the audit trail of what the user may read (not contributors: they edit drafts; not admins: they manage people)
+  | "request:evidence" // ask an organisation for evidence of a control, and review what it sends
+  | "upload:evidence";
 
 const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
-  cso: ["read:log", "edit:hazard", "assess:hazard", "import:log", "submit:case", "sign:case", "read:audit"],
-  contributor: ["read:log", "edit:hazard"],
+  cso: ["read:log", "edit:hazard", "assess:hazard", "import:log", "submit:case", "sign:case", "read:audit", "request:evidence", "upload:evidence"],
+  contributor: ["read:log", "edit:hazard", "upload:evidence"],
   approver: ["read:log", "sign:case", "read:audit"],
   viewer: ["read:log", "read:audit"],
   admin: ["read:log", "manage:members"],
@@ -86,4 +88,58 @@ export function canSeeObligationProgress(
 ): boolean {
   const mine = new Set(memberships.map((m) => m.organisationId));
   return mine.has(facts.obligedOrganisationId) || mine.has(facts.transferringOrganisationId) || mine.has(facts.icbOrganisationId);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Controls and their evidence
+
+/**
+ * The facts about a control that decide who sees it and its evidence: the organisation that
+ * carries it out, the owner of its own log, and every log that shows it (its own log, the logs of
+ * the hazards linked to it, and the logs inheriting those hazards, at any depth).
+ */
+export type ControlFacts = { ownerOrganisationId: string; logOrganisationId: string; logs: LogFacts[] };
+
+/** Readable by whoever may read any log that shows the control; nobody else (404). */
+export function canReadControl(memberships: MembershipFacts[], control: ControlFacts): boolean {
+  return control.logs.some((log) => canReadLog(memberships, log));
+}
+
+/** Organisations whose CSO may request evidence: the owners of the logs that show the control. */
+export function evidenceRequesterIds(control: ControlFacts): Set<string> {
+  return new Set([control.logOrganisationId, ...control.logs.map((l) => l.organisationId)]);
+}
+
+/** Organisations that may read the control (a request can only go to one of them). */
+export function controlReaderIds(control: ControlFacts): Set<string> {
+  return new Set(control.logs.flatMap((l) => [...readerOrganisationIds(l)]));
+}
+
+function actingAs(memberships: MembershipFacts[], organisationIds: Set<string>, permission: Permission, prefer?: string | null): string | null {
+  const able = memberships.filter((m) => organisationIds.has(m.organisationId) && roleHas(m.role, permission));
+  return (able.find((m) => m.organisationId === prefer) ?? able[0])?.organisationId ?? null;
+}
+
+/** The organisation in whose name the user requests evidence (a CSO of a log showing the control), or null. */
+export function evidenceRequesterFor(memberships: MembershipFacts[], control: ControlFacts, prefer?: string | null): string | null {
+  if (!canReadControl(memberships, control)) return null;
+  return actingAs(memberships, evidenceRequesterIds(control), "request:evidence", prefer);
+}
+
+/**
+ * The organisation in whose name the user uploads: the one a request was sent to, or without a
+ * request the organisation that carries out the control; as its contributor or CSO. Else null.
+ */
+export function evidenceUploaderFor(memberships: MembershipFacts[], control: ControlFacts, request?: { fromOrganisationId: string } | null): string | null {
+  if (!canReadControl(memberships, control)) return null;
+  return actingAs(memberships, new Set([request?.fromOrganisationId ?? control.ownerOrganisationId]), "upload:evidence");
+}
+
+/**
+ * Who reviews an item: the CSO of the organisation that requested it, or, for an item sent
+ * without a request, the CSO of the organisation owning the control's log.
+ */
+export function evidenceReviewerFor(memberships: MembershipFacts[], control: ControlFacts, request?: { requestedByOrganisationId: string } | null): string | null {
+  if (!canReadControl(memberships, control)) return null;
+  return actingAs(memberships, new Set([request?.requestedByOrganisationId ?? control.logOrganisationId]), "request:evidence");
 }

@@ -5,6 +5,8 @@ import { requireUser } from "#app/auth.server.ts";
 import { loadHome } from "#app/home.server.ts";
 import { loadMyWork } from "#app/my-work.server.ts";
 import { MyCases } from "#app/components/case-lists.tsx";
+import { EvidenceWork } from "#app/components/evidence-work.tsx";
+import { loadEvidenceWork } from "#app/evidence-views.server.ts";
 import { getDefaultRiskScheme } from "#app/risk-schemes.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Home – Clinical safety workflow" }];
@@ -17,17 +19,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
     memberships: user.memberships.map((m) => ({ id: m.organisationId, name: m.organisationName, slug: m.slug, kind: m.kind, role: m.role })),
     ...home,
     work: await loadMyWork(user),
+    evidenceWork: await loadEvidenceWork(user),
     riskColours: (await getDefaultRiskScheme()).colours,
   };
 }
 
 
 export default function Home() {
-  const { name, memberships, active, logs, riskColours, work } = useLoaderData<typeof loader>();
+  const { name, memberships, active, logs, riskColours, work, evidenceWork } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Welcome, {name}</h1>
       <MyCases work={work} />
+      <EvidenceWork work={evidenceWork} />
       <h2 className="nhsuk-heading-m">Your organisations</h2>
       <table className="nhsuk-table app-table-compact">
         <caption className="nhsuk-u-visually-hidden">Your organisations and role</caption>

@@ -15,6 +15,8 @@ import { AppError } from "#app/errors.server.ts";
 import { appErrorToForm } from "#app/forms.server.ts";
 import { platformOrganisations } from "#app/organisations.server.ts";
 import { getSafetyCase } from "#app/safety-case-view.server.ts";
+import { loadCaseEvidence } from "#app/evidence-views.server.ts";
+import { BaselineEvidence } from "#app/components/baseline-evidence.tsx";
 import { CaseEventInput, sendCaseEvent } from "#app/safety-cases.server.ts";
 import { SIGNATURE_MEANINGS } from "#workflows/safety-case-approval.machine.ts";
 
@@ -25,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   try {
     const safetyCase = await getSafetyCase(user, params.id ?? "");
     const candidates = safetyCase.allowedEvents.includes("EDIT_SIGNATORIES") ? await platformOrganisations(await getDb(), safetyCase.hazardLogId) : [];
-    return { safetyCase, candidates };
+    return { safetyCase, candidates, evidence: await loadCaseEvidence(user, safetyCase.id) };
   } catch (error) {
     if (error instanceof AppError) throw new Response(error.message, { status: error.status });
     throw error;
@@ -65,7 +67,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function SafetyCasePage() {
-  const { safetyCase: c, candidates } = useLoaderData<typeof loader>();
+  const { safetyCase: c, candidates, evidence } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const [params] = useSearchParams();
   const done = DONE[params.get("done") ?? ""];
@@ -102,6 +104,7 @@ export default function SafetyCasePage() {
         <a href={`/api/v1/safety-cases/${c.id}/report.pdf`} download>Download the safety case report (PDF)</a>
         <br /><span className="nhsuk-body-s">{c.state === "approved" ? "Drawn from the signed baseline, with every signature." : "Marked DRAFT on every page until every required signatory has signed."}</span>
       </p>
+      {c.baseline ? <BaselineEvidence items={evidence} /> : null}
 
       <h2 className="nhsuk-heading-m">Required signatories</h2>
       <table className="nhsuk-table app-table-compact">

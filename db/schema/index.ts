@@ -7,3 +7,4 @@ export * from "./audit";
 export * from "./incidents";
 export * from "./sign-off";
 export * from "./imports";
+export * from "./evidence";

@@ -145,13 +145,13 @@ describe("editing a hazard", () => {
       version: before.version,
       reason: "Controls revised",
       controls: [
-        { id: first.id, kind: "existing", type: "design", description: first.description, state: "verified" },
+        { id: first.id, kind: "existing", type: "design", description: first.description, state: "implemented" },
         { kind: "additional", type: "training", description: "Ward staff briefing" },
       ],
     });
     expect(res.status).toBe(200);
     expect(res.body.controls.map((c: { description: string }) => c.description)).toEqual(["Banner pinned to header", "Ward staff briefing"]);
-    expect(res.body.controls[0]).toMatchObject({ id: first.id, state: "verified" });
+    expect(res.body.controls[0]).toMatchObject({ id: first.id, state: "implemented" });
     const [kept] = await db.select().from(controls).where(eq(controls.id, second.id));
     expect(kept).toBeTruthy();
     const unknown = await patchHazard(t.cso, id, { version: res.body.version, reason: "x", controls: [{ id: second.id, kind: "existing", type: "test", description: "x" }] });
@@ -204,7 +204,7 @@ describe("editing a hazard", () => {
     expect(ownerChange.user?.name).toBeTruthy();
     expect(ownerChange.changes).toEqual([expect.objectContaining({ field: "owner", from: null, to: "Product safety lead" })]);
     const controlsChange = history.find((h) => h.reason === "Controls revised")!;
-    expect(controlsChange.changes.some((c) => c.field.endsWith(".state") && c.to === "verified")).toBe(true);
+    expect(controlsChange.changes.some((c) => c.field.endsWith(".state") && c.to === "implemented")).toBe(true);
     expect(controlsChange.changes.filter((c) => c.field.startsWith("controls[") && c.to === null)).toHaveLength(1);
     expect(history[history.length - 1].version).toBe(1);
     const audits = await db.select().from(auditEntries).where(and(eq(auditEntries.entityType, "hazard"), eq(auditEntries.entityId, id)));

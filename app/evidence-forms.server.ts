@@ -1,0 +1,43 @@
+// The control page's three forms (request evidence, upload, review) told apart by their body: a
+// multipart post is an upload (streamed, never read into memory by formData()), anything else
+// carries an `intent`. Successes redirect (POST → redirect → GET); refusals come back to the form.
+import { redirect } from "@remix-run/node";
+import type { SessionUser } from "./auth.server.ts";
+import { AppError } from "./errors.server.ts";
+import { createEvidenceRequest, reviewEvidence, uploadEvidence } from "./evidence.server.ts";
+import { formFailure, formValues } from "./forms.server.ts";
+
+function failure(error: unknown, intent: string, values: Record<string, string> = {}) {
+  if (!(error instanceof AppError)) throw error;
+  return formFailure({ formError: error.message, errors: error.extra.fields ?? {}, values: { ...values, intent } }, error.status);
+}
+
+export async function controlPageAction(user: SessionUser, controlId: string, request: Request, requestId: string | null) {
+  const back = (done: string) => redirect(`/controls/${controlId}?done=${done}`);
+  if (/^multipart\/form-data/i.test(request.headers.get("Content-Type") ?? "")) {
+    try {
+      await uploadEvidence(user, controlId, request, requestId);
+      return back("uploaded");
+    } catch (error) {
+      return failure(error, "upload");
+    }
+  }
+  const formData = await request.formData();
+  const intent = String(formData.get("intent") ?? "");
+  const values = formValues(formData);
+  try {
+    if (intent === "request") {
+      await createEvidenceRequest(user, controlId, { fromOrganisationId: values.fromOrganisationId ?? "", description: values.description ?? "", dueDate: values.dueDate || undefined }, requestId);
+      return back("requested");
+    }
+    if (intent === "review") {
+      const decision = values.decision === "reject" ? "reject" : "accept";
+      const review = decision === "reject" ? { decision, reason: values.reason ?? "" } : { decision, reason: values.reason || undefined };
+      await reviewEvidence(user, values.evidenceId ?? "", review, requestId);
+      return back(decision === "accept" ? "accepted" : "rejected");
+    }
+    throw new AppError("bad_request", "Choose what to do");
+  } catch (error) {
+    return failure(error, intent, values);
+  }
+}
