@@ -8,6 +8,8 @@ import { NonceProvider } from "./nonce.tsx";
 
 // The HTTP server (server/start.js) calls this before it listens.
 export { prepareDatabase } from "./db.server.ts";
+// For server/report-worker.js: large reports render in a worker thread with this same code.
+export { renderJobBytes } from "./reports/render-job.ts";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;

@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SEED_DEMO: booleanText.optional(),
   DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default("demo-password"),
+  REPORT_WORKER_MIN_HAZARDS: z.coerce.number().int().min(0).default(2000),
   EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1).max(2 ** 31).default(25 * 1024 * 1024),
   EVIDENCE_STORAGE: z.enum(["filesystem", "s3"]).default("filesystem"),
   EVIDENCE_S3_ENDPOINT: z.string().regex(/^https?:\/\/[^/]+/, "must be an http(s) URL").optional(),
@@ -43,6 +44,8 @@ export type Env = {
   seedDemo: boolean;
   demoPassword: string;
   evidence: { maxBytes: number; tmpDir: string; storage: EvidenceStorageSetting };
+  /** Reports of at least this many hazards render in a worker thread (when the server runs one). */
+  reportWorkerMinHazards: number;
 };
 
 export class SettingError extends Error {}
@@ -70,6 +73,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     seedDemo: e.SEED_DEMO ?? usesEmbeddedDatabase,
     demoPassword: e.DEMO_PASSWORD,
     evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, tmpDir: join(dataDir, "evidence", "tmp"), storage: evidenceStorage(e, dataDir) },
+    reportWorkerMinHazards: e.REPORT_WORKER_MIN_HAZARDS,
   };
 }
 

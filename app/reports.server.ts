@@ -19,18 +19,30 @@ import { loadRiskScheme } from "./hazard-store.server.ts";
 import { loadLogsWithFacts, requireLog, type LogWithFacts } from "./permissions.server.ts";
 import { buildCaseView, requireCase } from "./safety-case-view.server.ts";
 import { parseContent, type ContentSource, type LogContent } from "./reports/content.ts";
-import { renderBoardReport, type BoardReportData } from "./reports/board-report.ts";
-import { renderHazardLogReport, type HazardLogReportData } from "./reports/hazard-log-report.ts";
+import type { BoardReportData } from "./reports/board-report.ts";
+import type { HazardLogReportData } from "./reports/hazard-log-report.ts";
 import type { Doc } from "./reports/layout.ts";
-import { renderSafetyCaseReport, type SafetyCaseReportData } from "./reports/safety-case-report.ts";
+import type { SafetyCaseReportData } from "./reports/safety-case-report.ts";
+import { renderJob, type ReportJob } from "./reports/render-job.ts";
+import { renderInWorker, shouldUseWorker } from "./report-worker.server.ts";
 
 export { toBuffer } from "./reports/layout.ts";
 
-/** The PDF as a streamed response: pdfkit's chunks go to the client as they are written. */
-export function pdfResponse(doc: Doc, filename: string): Response {
-  const body = Readable.toWeb(doc) as unknown as ReadableStream<Uint8Array>;
+/**
+ * The PDF response: streamed from this thread as pdfkit writes it, or, for a large report, rendered
+ * whole by the report worker (app/report-worker.server.ts) so other users are not held up.
+ */
+export async function reportResponse(job: ReportJob, now: Date, filename: string): Promise<Response> {
+  if (shouldUseWorker(job)) return pdfResponse(await renderInWorker(job, now), filename, "worker");
+  return pdfResponse(renderJob(job, now), filename, "stream");
+}
+
+function pdfResponse(doc: Doc | Buffer, filename: string, renderedBy: "worker" | "stream"): Response {
+  const body = Buffer.isBuffer(doc) ? new Uint8Array(doc) : (Readable.toWeb(doc) as unknown as ReadableStream<Uint8Array>);
   return new Response(body, {
     headers: {
+      // For operators: which path produced the file (worker thread, or streamed from the request).
+      "X-Report-Rendered-By": renderedBy,
       "Content-Type": "application/pdf",
       "Content-Disposition": `attachment; filename="${filename.replace(/[^\w.-]+/g, "-")}"`,
       "Cache-Control": "private, no-store",
@@ -102,7 +114,7 @@ export async function getSafetyCaseReportData(user: SessionUser, caseId: string)
 export async function safetyCaseReportResponse(user: SessionUser, caseId: string, now: Date): Promise<Response> {
   const data = await getSafetyCaseReportData(user, caseId);
   const version = data.source.kind === "baseline" ? `v${data.source.hazardLogVersion}` : "draft";
-  return pdfResponse(renderSafetyCaseReport(data, { now }), `safety-case-${slug(data.case.title)}-${version}.pdf`);
+  return reportResponse({ kind: "safety-case", data }, now, `safety-case-${slug(data.case.title)}-${version}.pdf`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -139,7 +151,7 @@ export async function getHazardLogReportData(user: SessionUser, logId: string, b
 export async function hazardLogReportResponse(user: SessionUser, logId: string, baselineVersion: string | null, now: Date): Promise<Response> {
   const data = await getHazardLogReportData(user, logId, baselineVersion);
   const version = data.source.kind === "baseline" ? `v${data.source.hazardLogVersion}` : "current";
-  return pdfResponse(renderHazardLogReport(data, { now }), `hazard-log-${slug(data.log.title)}-${version}.pdf`);
+  return reportResponse({ kind: "hazard-log", data }, now, `hazard-log-${slug(data.log.title)}-${version}.pdf`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,5 +195,5 @@ export async function getBoardReportData(user: SessionUser, platformId: string):
 
 export async function boardReportResponse(user: SessionUser, platformId: string, now: Date): Promise<Response> {
   const data = await getBoardReportData(user, platformId);
-  return pdfResponse(renderBoardReport(data, { now }), `board-assurance-${slug(data.platform.name)}.pdf`);
+  return reportResponse({ kind: "board", data }, now, `board-assurance-${slug(data.platform.name)}.pdf`);
 }

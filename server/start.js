@@ -4,9 +4,12 @@ import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
 import { randomBytes, randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { securityHeaders } from "./security-headers.js";
 
 const startedAt = Date.now();
+// Large PDF reports render in a worker thread that loads this same build (app/report-worker.server.ts).
+process.env.REPORT_WORKER_PATH ??= fileURLToPath(new URL("./report-worker.js", import.meta.url));
 const build = await import("../build/server/index.js");
 const app = build.entry.module;
 
