@@ -1,5 +1,6 @@
 // The hazard as a reader sees it: every field, the controls, both assessments with the risk as
 // colour, text and acceptability, and — on an inherited hazard — which parts come from upstream.
+import { showsAsTransferred } from "#app/domain/transfer.ts";
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import type { HazardView } from "#app/domain/hazard-view.ts";
@@ -53,8 +54,14 @@ export function HazardFields({ hazard, overdue }: HazardDetailsProps) {
       <Row label="Review due">
         {hazard.reviewDue ? <span className={overdue ? "app-overdue" : undefined}>{formatDate(hazard.reviewDue)}{overdue ? " (overdue)" : ""}</span> : orNone(null, "Not set")}
       </Row>
-      <Row label="Status">{STATUS_NAMES[hazard.status]}</Row>
-      {hazard.upstream ? <Row label="Upstream status">{STATUS_NAMES[hazard.upstream.status]}</Row> : null}
+      <Row label="Status">
+        {showsAsTransferred(hazard) ? <>Transferred <span className="nhsuk-body-s">(recorded as {STATUS_NAMES[hazard.status]}: every control of this organisation is in place and what remains is transferred to the deploying organisations)</span></> : STATUS_NAMES[hazard.status]}
+      </Row>
+      {hazard.upstream ? (
+        <Row label="Upstream status">
+          {hazard.upstream.deprecated ? `Deprecated upstream: ${hazard.upstream.deprecated.reason}` : `${STATUS_NAMES[hazard.upstream.status]} upstream`}
+        </Row>
+      ) : null}
     </dl>
   );
 }
