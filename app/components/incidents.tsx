@@ -30,7 +30,8 @@ export function IncidentsSection({ incidents, needsReview, mayRecord, errors, va
         </table>
       )}
       {mayRecord ? (
-        <details className="nhsuk-details" open={!!errors && Object.keys(errors).length > 0}>
+        // Keyed by the count so a recorded incident starts a fresh, closed form.
+        <details key={incidents.length} className="nhsuk-details" open={!!errors && Object.keys(errors).length > 0}>
           <summary className="nhsuk-details__summary"><span className="nhsuk-details__summary-text">Record an incident</span></summary>
           <div className="nhsuk-details__text">
             <div className="nhsuk-warning-callout">

@@ -60,6 +60,15 @@ it("Harbourside's CSO sees what changed upstream and accepts it", async () => {
     await page.getByRole("region", { name: /Changed upstream since you accepted/ }).waitFor({ state: "detached" });
     expect(await page.locator("main").innerText()).toMatch(/up to date/);
     await screenshot(page, "inheritance-02-harbourside-accepted");
+    // An incident against the shared hazard: it flags the hazard here and upstream for review.
+    await page.getByText("Record an incident").click();
+    await page.getByLabel("Date it happened").fill("2026-11-20");
+    await page.getByLabel("What happened").fill("Wrong patient opened from the ward list; caught before any order was placed");
+    await page.getByRole("button", { name: "Record incident" }).click();
+    await page.getByRole("cell", { name: /Wrong patient opened from the ward list/ }).waitFor();
+    expect(await page.getByRole("heading", { name: /Review needed/ }).count()).toBe(1);
+    await screenshot(page, "inheritance-02b-incident");
+    expect(await checkA11y(page)).toEqual([]);
   });
 });
 

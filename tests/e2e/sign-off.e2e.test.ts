@@ -85,6 +85,10 @@ it("the ICB CSO, the ICB approver and both trust CSOs sign in turn; the case is 
     await as(email, async (page) => {
       const awaiting = page.getByRole("table", { name: /Awaiting your signature/ });
       expect(await awaiting.getByRole("link", { name: "Go-live safety case, release 4.2" }).isVisible()).toBe(true);
+      if (email === "cso@icb.example") {
+        await screenshot(page, "sign-off-02b-home-awaiting");
+        expect(await checkA11y(page)).toEqual([]);
+      }
       await signCase(page, shot);
     });
   }
