@@ -9,6 +9,7 @@ import { afterAll, expect, it } from "vitest";
 import { openDb } from "#db/client.ts";
 import { organisations } from "#db/schema/index.ts";
 import { runCli } from "#tests/support/cli.ts";
+import { queryRows } from "#tests/setup/test-db.ts";
 
 const root = mkdtempSync(join(tmpdir(), "cswf-db-cli-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -23,7 +24,7 @@ it("db:migrate applies every migration to a new folder; db:seed then refuses a d
 
   const open = await openDb(`pglite://${join(dataDir, "pg")}`, { migrate: false });
   try {
-    const [{ n }] = (await open.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`)).rows as { n: number }[];
+    const [{ n }] = await queryRows<{ n: number }>(open.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
     expect(n).toBeGreaterThan(0);
     await open.db.insert(organisations).values({ name: "Somebody's real trust", slug: "real-trust", kind: "deployer" });
   } finally {
