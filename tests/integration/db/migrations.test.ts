@@ -55,7 +55,7 @@ describe("drizzle journal", () => {
     expect(checkMigrations(MIGRATIONS_FOLDER)).toEqual([]);
   });
 
-  it("check-migrations.js reports timestamps out of order", async () => {
+  it("check-migrations.js reports a timestamp not later than the one before (earlier or equal)", async () => {
     const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const dir = mkdtempSync(join(tmpdir(), "migrations-check-"));
@@ -69,6 +69,13 @@ describe("drizzle journal", () => {
       ];
       writeFileSync(join(dir, "meta", "_journal.json"), JSON.stringify({ version: "7", dialect: "postgresql", entries }));
       expect(checkMigrations(dir).join("\n")).toMatch(/0001_b.*not later than 0000_a/);
+      // An equal timestamp is not later either: drizzle would skip that migration too.
+      entries[1].when = 2000;
+      writeFileSync(join(dir, "meta", "_journal.json"), JSON.stringify({ version: "7", dialect: "postgresql", entries }));
+      expect(checkMigrations(dir).join("\n")).toMatch(/0001_b.*not later than 0000_a/);
+      entries[1].when = 2001;
+      writeFileSync(join(dir, "meta", "_journal.json"), JSON.stringify({ version: "7", dialect: "postgresql", entries }));
+      expect(checkMigrations(dir)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

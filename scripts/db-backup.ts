@@ -1,0 +1,54 @@
+// `npm run db:backup [file] [--force]`: a consistent backup of the configured database (DATABASE_URL,
+// else the embedded one in DATA_DIR), written atomically (a .partial file renamed when complete);
+// an existing file is never overwritten.
+// - Embedded (PGlite): PGlite's own dump of the data folder (dumpDataDir, gzip tar), default
+//   `backups/<timestamp>.pglite.tar.gz`. PGlite is single-process: the server must be stopped; a
+//   folder that is open elsewhere (postmaster.pid present) is refused (--force overrides, for a
+//   folder left behind by a killed process).
+// - PostgreSQL: `pg_dump --format=custom` (Debian's postgresql-client), default
+//   `backups/<timestamp>.pgdump`. The server may keep running: pg_dump reads one snapshot.
+// Default folder: `backups/` under the working directory, not DATA_DIR, so that a backup survives the
+// loss of DATA_DIR and db:restore can start from an empty DATA_DIR. Exit 0 done, 1 failed, 2 refused.
+import { PGlite } from "@electric-sql/pglite";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { commandEnv, EXIT, pgliteFolder, Refusal, refuseIfPgliteInUse, requirePgTool, runCommand } from "#db/cli.ts";
+
+const args = process.argv.slice(2);
+const force = args.includes("--force");
+const fileArg = args.find((a) => !a.startsWith("--"));
+
+await runCommand("db:backup", async () => {
+  const env = commandEnv();
+  const folder = pgliteFolder(env);
+  const stamp = new Date().toISOString().replace(/\.\d+Z$/, "Z").replace(/:/g, "-");
+  const file = resolve(fileArg ?? join("backups", `${stamp}.${folder ? "pglite.tar.gz" : "pgdump"}`));
+  if (existsSync(file)) throw new Refusal(`${file} already exists; a backup never overwrites a file`);
+  mkdirSync(dirname(file), { recursive: true });
+  const partial = `${file}.partial`;
+  rmSync(partial, { force: true });
+  try {
+    if (folder) {
+      if (!existsSync(join(folder, "PG_VERSION"))) throw new Refusal(`there is no embedded database at ${folder} (set DATA_DIR or DATABASE_URL)`);
+      refuseIfPgliteInUse(folder, force);
+      const client = new PGlite(folder);
+      try {
+        await client.waitReady;
+        const dump = await client.dumpDataDir("gzip");
+        writeFileSync(partial, new Uint8Array(await dump.arrayBuffer()));
+      } finally {
+        await client.close();
+      }
+    } else {
+      requirePgTool("pg_dump");
+      const run = spawnSync("pg_dump", ["--format=custom", `--file=${partial}`, `--dbname=${env.databaseUrl}`], { encoding: "utf8" });
+      if (run.error || run.status !== 0) throw new Error(`pg_dump failed: ${(run.stderr || String(run.error)).trim()}`);
+    }
+    renameSync(partial, file);
+  } finally {
+    rmSync(partial, { force: true });
+  }
+  console.log(`db:backup: ${folder ? "embedded database" : "PostgreSQL database"} backed up to ${file} (${statSync(file).size} bytes)`);
+  return EXIT.ok;
+});
