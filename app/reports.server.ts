@@ -4,7 +4,6 @@
 // with the caller's clock. Rendering streams: the Response body is the pdfkit stream.
 //
 // Downloads are plain reads: no audit entry is written (see the README's decisions).
-import { Readable } from "node:stream";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "#db/client.ts";
 import { baselines, deployments, hazardLogs, logIssues, organisations, platforms, safetyCases } from "#db/schema/index.ts";
@@ -28,7 +27,25 @@ export { toBuffer } from "./reports/layout.ts";
 
 /** The PDF as a streamed response: pdfkit's chunks go to the client as they are written. */
 export function pdfResponse(doc: Doc, filename: string): Response {
-  const body = Readable.toWeb(doc) as unknown as ReadableStream<Uint8Array>;
+  // Not Readable.toWeb(doc): when the client goes away (the body is cancelled) pdfkit keeps writing
+  // and the adapter's enqueue on the closed controller is an uncaught exception that ends the process.
+  let done = false;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      doc.on("data", (chunk: Buffer) => {
+        if (!done) controller.enqueue(new Uint8Array(chunk));
+      });
+      doc.on("end", () => {
+        if (!done) (done = true), controller.close();
+      });
+      doc.on("error", (error: unknown) => {
+        if (!done) (done = true), controller.error(error);
+      });
+    },
+    cancel() {
+      done = true;
+    },
+  });
   return new Response(body, {
     headers: {
       "Content-Type": "application/pdf",
