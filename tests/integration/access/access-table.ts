@@ -156,7 +156,7 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   "sign-out": {
     api: false,
     loader: { subject: "none", rule: fixed("ok"), probe: get(() => "/sign-out") },
-    action: { subject: "none", rule: fixed("ok"), probe: post(() => "/sign-out", () => ({ form: {} }), { freshSession: true }) },
+    action: { subject: "none", rule: fixed("signin"), probe: post(() => "/sign-out", () => ({ form: {} }), { freshSession: true }) },
   },
   "switch-organisation": {
     api: false,
@@ -171,7 +171,7 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
     action: { subject: "none", rule: fixed(404), probe: post(() => "/api/v1/no-such-endpoint", () => ({ json: {} })) },
   },
   "api.v1.audit.verify": { api: true, loader: { subject: "none", rule: ownRole(...AUDIT), probe: get(() => "/api/v1/audit/verify") } },
-  "api.v1.hazard-logs.$id.export": { api: true, loader: { subject: "log", rule: read, probe: get((c) => `/api/v1/hazard-logs/${c.id}/export?format=csv`) } },
+  "api.v1.hazard-logs.$id.export": { api: true, loader: { subject: "log", rule: read, probe: get((c) => `/api/v1/hazard-logs/${c.id}/export?format=csv`, { expensive: true }) } },
   "api.v1.hazard-logs.$id.hazards": {
     api: true,
     loader: { subject: "log", rule: read, probe: get((c) => `/api/v1/hazard-logs/${c.id}/hazards?limit=5`) },
