@@ -36,10 +36,14 @@ export function pdfResponse(doc: Doc, filename: string): Response {
         if (!done) controller.enqueue(new Uint8Array(chunk));
       });
       doc.on("end", () => {
-        if (!done) (done = true), controller.close();
+        if (done) return;
+        done = true;
+        controller.close();
       });
       doc.on("error", (error: unknown) => {
-        if (!done) (done = true), controller.error(error);
+        if (done) return;
+        done = true;
+        controller.error(error);
       });
     },
     cancel() {
