@@ -4,7 +4,6 @@
 // with the caller's clock. Rendering streams: the Response body is the pdfkit stream.
 //
 // Downloads are plain reads: no audit entry is written (see the README's decisions).
-import { Readable } from "node:stream";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "#db/client.ts";
 import { baselines, deployments, hazardLogs, logIssues, organisations, platforms, safetyCases } from "#db/schema/index.ts";
@@ -38,7 +37,7 @@ export async function reportResponse(job: ReportJob, now: Date, filename: string
 }
 
 function pdfResponse(doc: Doc | Buffer, filename: string, renderedBy: "worker" | "stream"): Response {
-  const body = Buffer.isBuffer(doc) ? new Uint8Array(doc) : (Readable.toWeb(doc) as unknown as ReadableStream<Uint8Array>);
+  const body = Buffer.isBuffer(doc) ? new Uint8Array(doc) : streamOf(doc);
   return new Response(body, {
     headers: {
       // For operators: which path produced the file (worker thread, or streamed from the request).
@@ -196,4 +195,33 @@ export async function getBoardReportData(user: SessionUser, platformId: string):
 export async function boardReportResponse(user: SessionUser, platformId: string, now: Date): Promise<Response> {
   const data = await getBoardReportData(user, platformId);
   return reportResponse({ kind: "board", data }, now, `board-assurance-${slug(data.platform.name)}.pdf`);
+}
+
+/**
+ * pdfkit's output as a web stream. Not Readable.toWeb(doc): when the client goes away (the body is
+ * cancelled) pdfkit keeps writing, and that adapter's enqueue on the closed controller is an
+ * uncaught exception that ends the process.
+ */
+function streamOf(doc: Doc): ReadableStream<Uint8Array> {
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      doc.on("data", (chunk: Buffer) => {
+        if (!done) controller.enqueue(new Uint8Array(chunk));
+      });
+      doc.on("end", () => {
+        if (done) return;
+        done = true;
+        controller.close();
+      });
+      doc.on("error", (error: unknown) => {
+        if (done) return;
+        done = true;
+        controller.error(error);
+      });
+    },
+    cancel() {
+      done = true;
+    },
+  });
 }

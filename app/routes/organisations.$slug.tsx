@@ -1,3 +1,4 @@
+import { AppError } from "#app/errors.server.ts";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -15,9 +16,19 @@ import { addMember, deactivateMember, listMembers, requireMembershipBySlug } fro
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.organisation.name ?? "Organisation"} – Clinical safety workflow` }];
 
+/** Not a member (or no such organisation): the app's 404 page, never an unhandled error (500). */
+function membershipOr404(user: Parameters<typeof requireMembershipBySlug>[0], slug: string) {
+  try {
+    return requireMembershipBySlug(user, slug);
+  } catch (error) {
+    if (error instanceof AppError) throw new Response(error.message, { status: error.status });
+    throw error;
+  }
+}
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const m = requireMembershipBySlug(user, params.slug ?? "");
+  const m = membershipOr404(user, params.slug ?? "");
   return {
     organisation: { id: m.organisationId, name: m.organisationName, slug: m.slug, kind: m.kind },
     myRole: m.role,
@@ -37,7 +48,7 @@ const Deactivate = z.object({ intent: z.literal("deactivate"), membershipId: z.s
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const m = requireMembershipBySlug(user, params.slug ?? "");
+  const m = membershipOr404(user, params.slug ?? "");
   const formData = await request.formData();
   try {
     if (formData.get("intent") === "deactivate") {
