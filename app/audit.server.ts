@@ -51,38 +51,52 @@ const isoUtc = (column: unknown) => sql<string>`to_char(${column} at time zone '
  * the time actually stored (verifyChain checks the two agree).
  */
 export async function appendAudit(tx: Db, input: AuditInput) {
-  await tx.insert(auditHeads).values({ organisationId: input.organisationId, sequence: 0, hash: GENESIS_HASH }).onConflictDoNothing();
+  const [appended] = await appendAuditBatch(tx, [input]);
+  return appended;
+}
+
+/**
+ * Appends several entries to one organisation's chain, in the order given, as appendAudit would one
+ * after another: the head lock is taken once (`sequence + n`), the entries get consecutive
+ * sequences and hashes chained in order, and share the time read under the lock. The rows are
+ * written with multi-row INSERTs, then the head gets the last hash.
+ */
+export async function appendAuditBatch(tx: Db, inputs: AuditInput[]) {
+  if (inputs.length === 0) return [];
+  const organisationId = inputs[0].organisationId;
+  if (inputs.some((i) => i.organisationId !== organisationId)) throw new Error("appendAuditBatch: every entry of a batch belongs to the same organisation's chain");
+  await tx.insert(auditHeads).values({ organisationId, sequence: 0, hash: GENESIS_HASH }).onConflictDoNothing();
   const [head] = await tx
     .update(auditHeads)
-    .set({ sequence: sql`${auditHeads.sequence} + 1` })
-    .where(eq(auditHeads.organisationId, input.organisationId))
+    .set({ sequence: sql`${auditHeads.sequence} + ${inputs.length}::bigint` })
+    .where(eq(auditHeads.organisationId, organisationId))
     .returning({ sequence: auditHeads.sequence, previousHash: auditHeads.hash, at: isoUtc(sql`clock_timestamp()`) });
-  const sequence = Number(head.sequence);
-  const entry: AuditEntry = {
-    organisationId: input.organisationId,
-    sequence,
-    at: head.at,
-    actor: { userId: input.actor.userId, name: input.actor.name, role: input.actor.role ?? null },
-    action: input.action,
-    entity: { type: input.entityType, id: input.entityId ?? null },
-    changes: input.changes ?? null,
-    reason: input.reason ?? null,
-    requestId: input.requestId ?? null,
-  };
-  const hash = entryHash(head.previousHash, entry);
-  await tx.insert(auditEntries).values({
-    organisationId: input.organisationId,
-    sequence,
-    previousHash: head.previousHash,
-    hash,
-    entry,
-    entityType: entry.entity.type,
-    entityId: entry.entity.id,
-    createdAt: sql`${head.at}::timestamptz`,
+  const firstSequence = Number(head.sequence) - inputs.length + 1;
+  let previousHash = head.previousHash;
+  const rows = inputs.map((input, k) => {
+    const sequence = firstSequence + k;
+    const entry: AuditEntry = {
+      organisationId,
+      sequence,
+      at: head.at,
+      actor: { userId: input.actor.userId, name: input.actor.name, role: input.actor.role ?? null },
+      action: input.action,
+      entity: { type: input.entityType, id: input.entityId ?? null },
+      changes: input.changes ?? null,
+      reason: input.reason ?? null,
+      requestId: input.requestId ?? null,
+    };
+    const hash = entryHash(previousHash, entry);
+    const row = { organisationId, sequence, previousHash, hash, entry, entityType: entry.entity.type, entityId: entry.entity.id, createdAt: sql`${head.at}::timestamptz` };
+    previousHash = hash;
+    return row;
   });
-  await tx.update(auditHeads).set({ hash }).where(eq(auditHeads.organisationId, input.organisationId));
-  return { sequence, hash, at: head.at };
+  for (let i = 0; i < rows.length; i += AUDIT_CHUNK) await tx.insert(auditEntries).values(rows.slice(i, i + AUDIT_CHUNK));
+  await tx.update(auditHeads).set({ hash: previousHash }).where(eq(auditHeads.organisationId, organisationId));
+  return rows.map((r) => ({ sequence: r.sequence, hash: r.hash, at: head.at }));
 }
+
+const AUDIT_CHUNK = 500;
 
 export type ChainReport = {
   ok: boolean;

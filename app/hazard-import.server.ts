@@ -17,8 +17,8 @@ import { isUuid } from "./domain/ids.ts";
 import { readSpreadsheet, SpreadsheetError } from "./domain/spreadsheet.ts";
 import { AppError, notFound } from "./errors.server.ts";
 import { loadLogViews, organisationNames } from "./hazard-export.server.ts";
-import { createHazardInTx, HazardPatch, NothingChanged, updateHazardInTx } from "./hazards.server.ts";
-import { loadRiskScheme, type Tx } from "./hazard-store.server.ts";
+import { checkNewHazard, createHazardInTx, createHazardsInTx, HazardPatch, NothingChanged, updateHazardInTx } from "./hazards.server.ts";
+import { bulkContext, loadRiskScheme, type Tx } from "./hazard-store.server.ts";
 import { advanceProgress, finishProgress, startProgress } from "./import-progress.server.ts";
 import { can, requireLog, type LogWithFacts } from "./permissions.server.ts";
 import type { Upload } from "./upload.server.ts";
@@ -140,7 +140,7 @@ export async function importPage(user: SessionUser, logId: string, previewId: st
 export async function confirmImport(
   user: SessionUser,
   previewId: string,
-  opts: { requestId?: string | null; onProgress?: Progress; now?: Date; progressOwner?: string | null } = {},
+  opts: { requestId?: string | null; onProgress?: Progress; now?: Date; progressOwner?: string | null; createMode?: CreateMode } = {},
 ): Promise<ImportResult> {
   if (opts.progressOwner) {
     // Rows written so far, for the page to poll while the transaction runs.
@@ -170,7 +170,7 @@ export async function confirmImport(
     // Claiming the preview first makes a double confirm (two tabs) apply once.
     const claimed = await tx.update(importPreviews).set({ appliedAt: new Date() }).where(and(eq(importPreviews.id, row.id), isNull(importPreviews.appliedAt))).returning({ id: importPreviews.id });
     if (claimed.length === 0) throw new AppError("not_allowed", "This import has already been applied");
-    return applyPlan(tx, { user, log, items, unchanged, filename: row.filename, sha256: row.sha256, format: row.format, requestId: opts.requestId ?? null, onProgress: opts.onProgress });
+    return applyPlan(tx, { user, log, items, unchanged, filename: row.filename, sha256: row.sha256, format: row.format, requestId: opts.requestId ?? null, onProgress: opts.onProgress, createMode: opts.createMode });
   });
 }
 
@@ -196,17 +196,60 @@ export function importErrors(problems: ImportProblem[]): AppError {
 // ---------------------------------------------------------------------------------------------
 // Applying, inside the caller's transaction
 
+/**
+ * How the plan's creates are written. "bulk" (the default): each run of consecutive creates, up to
+ * CREATE_CHUNK at a time, through createHazardsInTx (multi-row INSERTs, one audit batch).
+ * "one-by-one": each through createHazardInTx; kept as the reference the equivalence test compares
+ * the bulk path with. Updates are applied one by one either way (each in its own savepoint).
+ */
+export type CreateMode = "bulk" | "one-by-one";
+export const CREATE_CHUNK = 500;
+
 async function applyPlan(
   tx: Tx,
-  a: { user: SessionUser; log: LogWithFacts; items: PlanItem[]; unchanged: number; filename: string; sha256: string; format: string; requestId: string | null; onProgress?: Progress },
+  a: { user: SessionUser; log: LogWithFacts; items: PlanItem[]; unchanged: number; filename: string; sha256: string; format: string; requestId: string | null; onProgress?: Progress; createMode?: CreateMode },
 ): Promise<ImportResult> {
   const { user, log, items } = a;
   const scheme = await loadRiskScheme(tx, log.riskSchemeId);
   const reason = importReason(a.filename);
   const created: string[] = [];
   const updated: { ref: string; version: number }[] = [];
+  const ctx = bulkContext();
   let unchanged = a.unchanged;
-  for (const [n, item] of items.entries()) {
+  /** The error to answer for a failure on `item` (null: the row turned out unchanged). */
+  const rowError = (item: PlanItem, error: unknown) => {
+    if (error instanceof NothingChanged) return null;
+    if (error instanceof AppError && error.code === "stale_version")
+      return new AppError("stale_version", `${item.ref} (row ${item.row}) has changed since the preview: nothing was written; upload the file again`);
+    if (error instanceof AppError && error.code === "bad_request")
+      return importErrors(Object.entries(error.extra.fields ?? { "": error.message }).map(([field, message]) => ({ row: item.row, column: field, message: `${error.message}: ${message}` })));
+    return error;
+  };
+  let n = 0;
+  while (n < items.length) {
+    const item = items[n];
+    if (item.action === "create" && a.createMode !== "one-by-one") {
+      const run: { item: PlanItem; input: HazardInput }[] = [];
+      for (; n < items.length && run.length < CREATE_CHUNK; n++) {
+        const next = items[n];
+        if (next.action !== "create") break;
+        const input = HazardInput.parse(next.input);
+        // Checked row by row first, so a refusal names its row (createHazardsInTx checks again).
+        try {
+          await checkNewHazard(tx, scheme, input, true);
+        } catch (error) {
+          throw rowError(next, error);
+        }
+        run.push({ item: next, input });
+      }
+      const views = await createHazardsInTx(tx, { user, log, scheme, inputs: run.map((r) => r.input), reason, requestId: a.requestId, imported: true, ctx });
+      created.push(...views.map((v) => v.ref));
+      a.onProgress?.(n, items.length);
+      // PGlite answers queries through microtasks only: without this the server could answer no
+      // other request (the progress polls included) until the whole import is done.
+      await yieldToEventLoop();
+      continue;
+    }
     try {
       if (item.action === "create") {
         const view = await createHazardInTx(tx, { user, log, scheme, input: HazardInput.parse(item.input), reason, requestId: a.requestId, imported: true });
@@ -218,17 +261,13 @@ async function applyPlan(
         updated.push({ ref: view.ref, version: view.version });
       }
     } catch (error) {
-      if (error instanceof NothingChanged) unchanged++;
-      else if (error instanceof AppError && error.code === "stale_version")
-        throw new AppError("stale_version", `${item.ref} (row ${item.row}) has changed since the preview: nothing was written; upload the file again`);
-      else if (error instanceof AppError && error.code === "bad_request")
-        throw importErrors(Object.entries(error.extra.fields ?? { "": error.message }).map(([field, message]) => ({ row: item.row, column: field, message: `${error.message}: ${message}` })));
-      else throw error;
+      const answer = rowError(item, error);
+      if (answer) throw answer;
+      unchanged++;
     }
-    a.onProgress?.(n + 1, items.length);
-    // PGlite answers queries through microtasks only, so without this the whole import would run
-    // without ever letting the server answer another request (the progress polls included).
-    if (n % 10 === 9) await yieldToEventLoop();
+    n++;
+    a.onProgress?.(n, items.length);
+    if (n % 10 === 0) await yieldToEventLoop();
   }
   await appendAudit(tx, {
     organisationId: log.organisationId,

@@ -5,7 +5,7 @@ import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { CONTROL_STATES, controls, hazardControls, hazards, hazardVersions, HAZARD_STATUSES, users, type HazardRow } from "#db/schema/index.ts";
 import type { SessionUser } from "./auth.server.ts";
-import { appendAudit } from "./audit.server.ts";
+import { appendAudit, appendAuditBatch, type AuditInput } from "./audit.server.ts";
 import { getDb } from "./db.server.ts";
 import { diffSnapshots, fieldLabel, type FieldChange } from "./domain/hazard-diff.ts";
 import { isUuid } from "./domain/ids.ts";
@@ -14,7 +14,7 @@ import { snapshotOf, type HazardView } from "./domain/hazard-view.ts";
 import { lookupRiskOrNull, needsRiskBenefitJustification, type RiskScheme } from "./domain/risk.ts";
 import { AppError, forbidden, notFound } from "./errors.server.ts";
 import { requireAcceptedEvidenceForVerified } from "./evidence-store.server.ts";
-import { assessmentColumns, buildViews, insertHazard, loadHazardView, loadRiskScheme, searchTextOf, writeVersion, type Actor, type Tx } from "./hazard-store.server.ts";
+import { assessmentColumns, buildViews, insertHazard, insertHazards, loadHazardView, loadRiskScheme, searchTextOf, writeVersion, type Actor, type BulkContext, type Tx } from "./hazard-store.server.ts";
 import { can, requireLog, type LogWithFacts } from "./permissions.server.ts";
 
 
@@ -132,20 +132,41 @@ export async function createHazardInTx(
   a: { user: SessionUser; log: LogWithFacts; scheme: RiskScheme; input: HazardInput; reason: string | null; requestId: string | null } & Imported,
 ): Promise<HazardView> {
   const { user, log, input } = a;
-  requireRiskBenefit(lookupRiskOrNull(a.scheme, input.residual.likelihood, input.residual.severity), input.riskBenefitJustification);
-  if (!a.imported) await requireAcceptedEvidenceForVerified(tx, input.controls, new Map());
+  await checkNewHazard(tx, a.scheme, input, a.imported);
   const view = await insertHazard(tx, { log, scheme: a.scheme, input, actor: actorOf(user, log), reason: a.reason });
-  await appendAudit(tx, {
-    organisationId: log.organisationId,
-    actor: auditActor(user, log),
+  await appendAudit(tx, createdEntry(a, view));
+  return view;
+}
+
+/** The rules a new hazard must meet, whichever way it is created (throws AppError bad_request). */
+export async function checkNewHazard(tx: Tx, scheme: RiskScheme, input: HazardInput, imported?: boolean) {
+  requireRiskBenefit(lookupRiskOrNull(scheme, input.residual.likelihood, input.residual.severity), input.riskBenefitJustification);
+  if (!imported) await requireAcceptedEvidenceForVerified(tx, input.controls, new Map());
+}
+
+function createdEntry(a: { user: SessionUser; log: LogWithFacts; reason: string | null; requestId: string | null }, view: HazardView): AuditInput {
+  return {
+    organisationId: a.log.organisationId,
+    actor: auditActor(a.user, a.log),
     action: "hazard.created",
     entityType: "hazard",
     entityId: view.id,
-    changes: { ref: view.ref, hazardLogId: log.id, snapshot: snapshotOf(view) },
+    changes: { ref: view.ref, hazardLogId: a.log.id, snapshot: snapshotOf(view) },
     reason: a.reason,
     requestId: a.requestId,
-  });
-  return view;
+  };
+}
+
+/** createHazardInTx for many inputs (the import): the same checks, rows and audit entries, in
+ * input order, written in bulk (multi-row INSERTs, one ref allocation, one audit batch). */
+export async function createHazardsInTx(
+  tx: Tx,
+  a: { user: SessionUser; log: LogWithFacts; scheme: RiskScheme; inputs: HazardInput[]; reason: string | null; requestId: string | null; ctx?: BulkContext } & Imported,
+): Promise<HazardView[]> {
+  for (const input of a.inputs) await checkNewHazard(tx, a.scheme, input, a.imported);
+  const views = await insertHazards(tx, { log: a.log, scheme: a.scheme, inputs: a.inputs, actor: actorOf(a.user, a.log), reason: a.reason, ctx: a.ctx });
+  await appendAuditBatch(tx, views.map((view) => createdEntry(a, view)));
+  return views;
 }
 
 // ---------------------------------------------------------------------------------------------

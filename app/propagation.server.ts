@@ -8,7 +8,7 @@ import { desc, eq } from "drizzle-orm";
 import { hazardLogs, hazards, hazardVersions } from "#db/schema/index.ts";
 import { diffSnapshots } from "./domain/hazard-diff.ts";
 import { snapshotOf, type HazardView } from "./domain/hazard-view.ts";
-import { insertInheritedHazard, loadHazardView, loadRiskScheme, searchTextOf, writeVersion, type Actor, type Tx } from "./hazard-store.server.ts";
+import { insertInheritedHazard, insertInheritedHazards, loadHazardView, loadRiskScheme, searchTextOf, writeVersion, type Actor, type BulkContext, type Tx } from "./hazard-store.server.ts";
 
 /** After `upstream` got a new version: a new version of every hazard inheriting it, recursively. */
 export async function propagateChange(tx: Tx, upstream: HazardView, actor: Actor) {
@@ -31,5 +31,23 @@ export async function inheritDownstream(tx: Tx, view: HazardView, actor: Actor) 
   for (const log of logs) {
     const scheme = await loadRiskScheme(tx, log.riskSchemeId);
     await insertInheritedHazard(tx, { log, scheme, upstream: view, acceptedVersion: null, actor });
+  }
+}
+
+/** inheritDownstream for many new hazards at once (the import): per inheriting log, the copies in
+ * the same order as one by one, written in bulk. */
+export async function inheritDownstreamMany(tx: Tx, views: HazardView[], actor: Actor, ctx: BulkContext) {
+  const byLog = new Map<string, HazardView[]>();
+  for (const v of views) {
+    const list = byLog.get(v.hazardLogId) ?? [];
+    list.push(v);
+    byLog.set(v.hazardLogId, list);
+  }
+  for (const [logId, upstreams] of byLog) {
+    const logs = await tx.select().from(hazardLogs).where(eq(hazardLogs.upstreamLogId, logId));
+    for (const log of logs) {
+      const scheme = await loadRiskScheme(tx, log.riskSchemeId);
+      await insertInheritedHazards(tx, { log, scheme, upstreams, acceptedVersion: null, actor, ctx });
+    }
   }
 }

@@ -9,7 +9,7 @@ import { loadMemberships, type SessionUser } from "#app/auth.server.ts";
 import { useDatabase } from "#app/db.server.ts";
 import { exportLog } from "#app/hazard-export.server.ts";
 import { confirmImport, previewImport } from "#app/hazard-import.server.ts";
-import { insertHazard, loadRiskScheme } from "#app/hazard-store.server.ts";
+import { insertHazards, loadRiskScheme } from "#app/hazard-store.server.ts";
 import { loadLogsWithFacts } from "#app/permissions.server.ts";
 import { generatedHazard } from "#tests/fixtures/generated-log.ts";
 
@@ -39,7 +39,7 @@ const [log] = await loadLogsWithFacts(db, [source]);
 const owners = [log.facts.platform.supplierOrganisationId, log.facts.platform.icbOrganisationId, ...log.facts.platform.deployerOrganisationIds];
 const [, fillMs] = await time(() => db.transaction(async (tx) => {
   const scheme = await loadRiskScheme(tx, log.riskSchemeId);
-  for (let i = 0; i < N; i++) await insertHazard(tx, { log, scheme, input: generatedHazard(i, owners), actor: { userId: null, organisationId: log.organisationId } });
+  await insertHazards(tx, { log, scheme, inputs: Array.from({ length: N }, (_, i) => generatedHazard(i, owners)), actor: { userId: null, organisationId: log.organisationId } });
 }));
 report("setup.fill", fillMs);
 

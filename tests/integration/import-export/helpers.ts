@@ -6,7 +6,7 @@ import { auditEntries, hazardLogs, hazards, hazardVersions, importPreviews, user
 import { loadMemberships, type SessionUser } from "#app/auth.server.ts";
 import type { HazardInput } from "#app/domain/hazard-fields.ts";
 import { readSpreadsheet } from "#app/domain/spreadsheet.ts";
-import { insertHazard, loadRiskScheme } from "#app/hazard-store.server.ts";
+import { insertHazards, loadRiskScheme } from "#app/hazard-store.server.ts";
 import { loadLogsWithFacts } from "#app/permissions.server.ts";
 import * as exportRoute from "#app/routes/api.v1.hazard-logs.$id.export.ts";
 import * as importRoute from "#app/routes/api.v1.hazard-logs.$id.import.ts";
@@ -36,7 +36,7 @@ export async function fillLog(db: Db, logId: string, inputs: HazardInput[]) {
   const [log] = await loadLogsWithFacts(db, [logId]);
   await db.transaction(async (tx) => {
     const scheme = await loadRiskScheme(tx, log.riskSchemeId);
-    for (const input of inputs) await insertHazard(tx, { log, scheme, input, actor: { userId: null, organisationId: log.organisationId } });
+    await insertHazards(tx, { log, scheme, inputs, actor: { userId: null, organisationId: log.organisationId } });
   });
 }
 
