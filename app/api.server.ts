@@ -83,3 +83,31 @@ export async function parseJsonBody<T extends z.ZodType>(request: Request, schem
   if (!parsed.success) throw new AppError("bad_request", "Some fields are not valid", { fields: fieldErrors(parsed.error.issues) });
   return parsed.data;
 }
+
+export function methodNotAllowed(allow: string[]): Response {
+  return Response.json(
+    { error: { code: "method_not_allowed", message: `Use ${allow.join(" or ")} on this path` } },
+    { status: 405, headers: { Allow: allow.join(", ") } },
+  );
+}
+
+type PostArgs = { request: Request; params: Record<string, string | undefined>; context?: { requestId?: string; clientIp?: string } };
+type Run<T extends z.ZodType> = (user: SessionUser, id: string, body: z.infer<T>, ctx: { requestId: string | null; clientIp: string }) => Promise<unknown>;
+
+/**
+ * A POST-only JSON route about one object (`params.id`): authenticate (bearer, or cookie with the
+ * same-origin check), parse the body strictly, run the service; GET and other methods answer 405.
+ */
+export function jsonPostRoute<T extends z.ZodType>(schema: T, run: Run<T>, status = 200) {
+  return {
+    loader: async () => methodNotAllowed(["POST"]),
+    action: async ({ request, params, context }: PostArgs) => {
+      if (request.method !== "POST") return methodNotAllowed(["POST"]);
+      return handleApi(async () => {
+        const user = await requireApiUser(request);
+        const body = await parseJsonBody(request, schema);
+        return run(user, params.id ?? "", body, { requestId: context?.requestId ?? null, clientIp: context?.clientIp ?? "unknown" });
+      }, status);
+    },
+  };
+}

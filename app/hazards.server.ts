@@ -372,9 +372,5 @@ export async function hazardHistory(user: SessionUser, id: string): Promise<Haza
 }
 
 /** 405 in the API's error shape, with the methods the path does take. */
-export function methodNotAllowed(allow: string[]): Response {
-  return Response.json(
-    { error: { code: "method_not_allowed", message: `Use ${allow.join(" or ")} on this path` } },
-    { status: 405, headers: { Allow: allow.join(", ") } },
-  );
-}
+// Routes import it from here as well as from the API plumbing, where it lives.
+export { methodNotAllowed } from "./api.server.ts";

@@ -1,16 +1,7 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleApi, parseJsonBody, requireApiUser } from "#app/api.server.ts";
-import { methodNotAllowed } from "#app/hazards.server.ts";
+// The inheriting organisation accepts the current upstream version of a hazard (or records it as not applicable).
+import { jsonPostRoute } from "#app/api.server.ts";
 import { AcceptUpstream, acceptUpstream } from "#app/upstream.server.ts";
 
-export async function loader() {
-  return methodNotAllowed(["POST"]);
-}
-
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  if (request.method !== "POST") return methodNotAllowed(["POST"]);
-  return handleApi(async () => {
-    const user = await requireApiUser(request);
-    return acceptUpstream(user, params.id ?? "", await parseJsonBody(request, AcceptUpstream), context?.requestId ?? null);
-  });
-}
+const route = jsonPostRoute(AcceptUpstream, (user, id, body, ctx) => acceptUpstream(user, id, body, ctx.requestId));
+export const loader = route.loader;
+export const action = route.action;
