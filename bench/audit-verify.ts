@@ -7,19 +7,17 @@
 // The chain is written by a bulk path (multi-row inserts) rather than appendAudit, so that setting
 // up 100,000 entries takes seconds; it produces entries exactly as appendAudit would (same entry
 // shape, same hash rule, times stored from the hashed text), which the first verification proves.
-import postgres from "postgres";
 import { randomBytes } from "node:crypto";
-import { openDb, isPostgresUrl, type Db } from "#db/client.ts";
+import { openDb, type Db } from "#db/client.ts";
 import { auditEntries, auditHeads, organisations } from "#db/schema/index.ts";
 import { entryHash, GENESIS_HASH, verifyChain, type AuditEntry } from "#app/audit.server.ts";
 import { sql } from "drizzle-orm";
+import { isMain, postgresConfigured, round1, scratchDatabase, type BenchMetric, type Engine } from "./common.ts";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const ENTRIES = arg("entries", 100_000);
-const RUNS = arg("runs", 3);
 const INSERT_BATCH = 1000;
 
 /** Writes `count` valid entries into a new organisation's chain; returns the organisation. */
@@ -50,51 +48,40 @@ async function writeChain(db: Db, count: number): Promise<string> {
   return org.id;
 }
 
-const report = (metric: string, engine: string, value: number, unit: string, extra: Record<string, unknown> = {}) =>
-  console.log(JSON.stringify({ metric, engine, value: Math.round(value * 10) / 10, unit, entries: ENTRIES, ...extra }));
-
-async function bench(engine: string, db: Db) {
-  let t = performance.now();
-  const org = await writeChain(db, ENTRIES);
-  report("audit_chain_bulk_write", engine, performance.now() - t, "ms");
-  const times: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    t = performance.now();
-    const result = await verifyChain(db, org);
-    times.push(performance.now() - t);
-    if (!result.ok || result.entries !== ENTRIES) throw new Error(`the bench chain did not verify: ${JSON.stringify(result)}`);
-  }
-  const best = Math.min(...times);
-  report("audit_verify", engine, best, "ms", { runs: times.map(Math.round) });
-  report("audit_verify_per_100k", engine, (best * 100_000) / ENTRIES, "ms per 100,000 entries");
-  report("audit_verify_rss", engine, process.memoryUsage().rss / 2 ** 20, "MiB");
-}
-
-async function main() {
-  const embedded = await openDb("pglite://memory");
+/** Writes an `entries`-long chain and verifies it `runs` times; audit_verify_per_100k_ms is the best run scaled to 100,000. */
+export async function benchAuditVerify(kind: Engine, opts: { entries?: number; runs?: number } = {}): Promise<BenchMetric[]> {
+  const entries = opts.entries ?? 100_000;
+  const runs = opts.runs ?? 3;
+  const scratch = kind === "postgres" ? await scratchDatabase(`audit_bench_${process.pid}`) : null;
+  const open = await openDb(scratch?.url ?? "pglite://memory");
   try {
-    await bench("pglite", embedded.db);
-  } finally {
-    await embedded.close();
-  }
-  const url = process.env.DATABASE_URL;
-  if (!url || !isPostgresUrl(url)) return;
-  const name = `audit_bench_${process.pid}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-    const target = new URL(url);
-    target.pathname = `/${name}`;
-    const server = await openDb(target.toString());
-    try {
-      await bench("postgres", server.db);
-    } finally {
-      await server.close();
+    const db = open.db;
+    let t = performance.now();
+    const org = await writeChain(db, entries);
+    const writeMs = performance.now() - t;
+    const times: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      t = performance.now();
+      const result = await verifyChain(db, org);
+      times.push(performance.now() - t);
+      if (!result.ok || result.entries !== entries) throw new Error(`the bench chain did not verify: ${JSON.stringify(result)}`);
     }
+    const best = Math.min(...times);
+    const metrics: BenchMetric[] = [
+      { metric: "audit_chain_bulk_write_ms", value: round1(writeMs), unit: "ms", db: kind, entries },
+      { metric: "audit_verify_ms", value: round1(best), unit: "ms", db: kind, entries, runs: times.map(Math.round) },
+      { metric: "audit_verify_per_100k_ms", value: round1((best * 100_000) / entries), unit: "ms per 100,000 entries", db: kind, entries },
+      { metric: "audit_verify_rss_mib", value: round1(process.memoryUsage().rss / 2 ** 20), unit: "MiB", db: kind, entries },
+    ];
+    return metrics;
   } finally {
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await open.close();
+    await scratch?.drop();
   }
 }
 
-await main();
+if (isMain(import.meta.url)) {
+  const opts = { entries: arg("entries", 100_000), runs: arg("runs", 3) };
+  for (const m of await benchAuditVerify("pglite", opts)) console.log(JSON.stringify(m));
+  if (postgresConfigured()) for (const m of await benchAuditVerify("postgres", opts)) console.log(JSON.stringify(m));
+}

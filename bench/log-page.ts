@@ -103,3 +103,11 @@ export async function benchLogPage(kind: "pglite" | "postgres", opts: { requests
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
+
+// `npx tsx bench/log-page.ts [--quick]`: the loader-level figures (no HTTP, no rendering), as run.ts printed them before the HTTP benchmark.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/bench\//, "/bench/"))) {
+  const requests = process.argv.includes("--quick") ? 30 : 200;
+  await benchLogPage("pglite", { requests, log: (line) => console.error(line) });
+  if (process.env.DATABASE_URL?.startsWith("postgres")) await benchLogPage("postgres", { requests, log: (line) => console.error(line) });
+  process.exit(0);
+}

@@ -16,8 +16,8 @@ import { lookupRiskOrNull, type RiskScheme } from "#app/domain/risk.ts";
 import type { ReportHazard } from "#app/reports/content.ts";
 import { toBuffer } from "#app/reports/layout.ts";
 import { renderSafetyCaseReport, type SafetyCaseReportData } from "#app/reports/safety-case-report.ts";
+import { isMain, type BenchMetric } from "./common.ts";
 
-const SIZES = (process.env.BENCH_SIZES ?? "100,1000,5000").split(",").map(Number);
 const scheme: RiskScheme = { id: "00000000-0000-4000-8000-000000000001", ...NHS_RISK_SCHEME } as unknown as RiskScheme;
 const ORG = "00000000-0000-4000-8000-0000000000aa";
 const TRUST = "00000000-0000-4000-8000-0000000000bb";
@@ -100,21 +100,30 @@ function htmlTable(hazards: ReportHazard[]) {
   return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Hazards</title><style>@page{size:A4 landscape;margin:15mm}body{font:7.5pt "DejaVu Sans",sans-serif}table{border-collapse:collapse;width:100%}th,td{border:.5pt solid #768692;padding:3pt;vertical-align:top}thead{display:table-header-group}th{background:#e8edee}tr{break-inside:avoid}</style><table><thead><tr><th>Ref</th><th>Title</th><th>Causes</th><th>Harm</th><th>Controls by type</th><th>Initial</th><th>Residual</th><th>Status</th></tr></thead><tbody>${rows}</tbody></table></html>`;
 }
 
-async function main() {
-  if (process.argv[2] === "--child") return child(Number(process.argv[3]));
+/**
+ * Renders the report for each size (each in its own child process) and prints `table` hazards with
+ * Chromium. report_<table>_ms is pdfkit's time for that size; report_vs_chromium_ratio is Chromium's
+ * time over pdfkit's for the same number of hazards (higher is better for pdfkit).
+ */
+export async function benchReports(opts: { sizes?: number[]; table?: number; log?: (line: string) => void } = {}): Promise<BenchMetric[]> {
+  const table = opts.table ?? 1000;
+  const sizes = [...new Set([...(opts.sizes ?? [100, 1000, 5000]), table])].sort((a, b) => a - b);
+  const log = opts.log ?? ((line: string) => console.log(line));
   const self = fileURLToPath(import.meta.url);
   const results: Record<string, number>[] = [];
-  for (const n of SIZES) {
+  const metrics: BenchMetric[] = [];
+  for (const n of sizes) {
     const run = spawnSync(process.execPath, ["--import", "tsx", self, "--child", String(n)], { encoding: "utf8", maxBuffer: 16 * 2 ** 20 });
     if (run.status !== 0) throw new Error(`child ${n} failed: ${run.stderr}`);
     const line = JSON.parse(run.stdout.trim().split("\n").at(-1)!);
     results.push(line);
-    console.log(JSON.stringify({ metric: "safety_case_report", ...line }));
+    log(JSON.stringify({ metric: "safety_case_report", ...line }));
+    metrics.push({ metric: `report_${n}_ms`, value: line.ms, unit: "ms", hazards: n, pages: line.pages, peak_rss_mib: line.peakRssMiB, max_event_loop_stall_ms: line.maxEventLoopStallMs });
   }
   const dir = mkdtempSync(join(tmpdir(), "bench-reports-"));
   try {
     const html = join(dir, "hazards.html");
-    writeFileSync(html, htmlTable(syntheticHazards(1000)));
+    writeFileSync(html, htmlTable(syntheticHazards(table)));
     const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
     const times: number[] = [];
     for (let i = 0; i < 2; i++) {
@@ -125,11 +134,14 @@ async function main() {
     }
     const chromiumMs = Math.round(Math.min(...times));
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [join(dir, "out.pdf")]).toString())?.[1]);
-    const pdfkit1000 = results.find((r) => r.hazards === 1000)?.ms;
-    console.log(JSON.stringify({ metric: "chromium_print_1000_hazard_table", ms: chromiumMs, runsMs: times.map(Math.round), pages, pdfkitFullReport1000Ms: pdfkit1000 ?? null, chromiumToPdfkitRatio: pdfkit1000 ? Number((chromiumMs / pdfkit1000).toFixed(2)) : null }));
+    const pdfkitMs = results.find((r) => r.hazards === table)?.ms;
+    log(JSON.stringify({ metric: `chromium_print_${table}_hazard_table`, ms: chromiumMs, runsMs: times.map(Math.round), pages, pdfkitFullReportMs: pdfkitMs ?? null, chromiumToPdfkitRatio: pdfkitMs ? Number((chromiumMs / pdfkitMs).toFixed(2)) : null }));
+    metrics.push({ metric: "report_vs_chromium_ratio", value: pdfkitMs ? Number((chromiumMs / pdfkitMs).toFixed(2)) : NaN, unit: "x (Chromium ms / pdfkit ms)", hazards: table, chromium_ms: chromiumMs, pdfkit_ms: pdfkitMs, chromium_pages: pages });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  return metrics;
 }
 
-await main();
+if (process.argv[2] === "--child") await child(Number(process.argv[3]));
+else if (isMain(import.meta.url)) await benchReports({ sizes: (process.env.BENCH_SIZES ?? "100,1000,5000").split(",").map(Number) });

@@ -7,8 +7,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eq } from "drizzle-orm";
-import postgres from "postgres";
+import { eq, sql } from "drizzle-orm";
 import { openDb, type OpenDb } from "#db/client.ts";
 import * as s from "#db/schema/index.ts";
 import { seedDemo } from "#db/seed.ts";
@@ -17,26 +16,19 @@ import { useDatabase } from "#app/db.server.ts";
 import { formatRef } from "#app/hazard-store.server.ts";
 import { loader as apiRollup } from "#app/routes/api.v1.platforms.$id.rollup.ts";
 import { loader as pageRollup } from "#app/routes/platforms.$id.tsx";
+import { isMain, percentile, postgresConfigured, scratchDatabase, type BenchMetric, type Engine } from "./common.ts";
 
-const TRUSTS = 40;
-const SUPPLIER_HAZARDS = 300;
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30);
-process.env.SESSION_SECRET ??= "bench-session-secret-not-for-production-0123456789";
-process.env.DATA_DIR = mkdtempSync(join(tmpdir(), "cswf-rollup-"));
+export type RollupSize = { trusts: number; supplierHazards: number };
+export const ROLLUP_FULL: RollupSize = { trusts: 40, supplierHazards: 300 };
 
-async function open(kind: "pglite" | "postgres"): Promise<{ db: OpenDb; drop: () => Promise<void> }> {
+async function open(kind: Engine): Promise<{ db: OpenDb; drop: () => Promise<void> }> {
   if (kind === "pglite") {
     const db = await openDb("pglite://memory");
     return { db, drop: () => db.close() };
   }
-  const url = process.env.DATABASE_URL!;
-  const name = `bench_rollup_${process.pid}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE "${name}"`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const db = await openDb(target.toString());
-  return { db, drop: async () => { await db.close(); await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`); await admin.end(); } };
+  const scratch = await scratchDatabase(`bench_rollup_${process.pid}`);
+  const db = await openDb(scratch.url);
+  return { db, drop: async () => { await db.close(); await scratch.drop(); } };
 }
 
 async function insertAll<T extends typeof s.hazards.$inferInsert>(db: OpenDb["db"], rows: T[]) {
@@ -45,7 +37,9 @@ async function insertAll<T extends typeof s.hazards.$inferInsert>(db: OpenDb["db
   return ids;
 }
 
-async function build(db: OpenDb["db"]) {
+/** Seeds the demo data and grows the demo platform to `size` (trusts including the two demo trusts); returns the platform id. */
+export async function buildRollup(db: OpenDb["db"], size: RollupSize = ROLLUP_FULL) {
+  const { trusts: TRUSTS, supplierHazards: SUPPLIER_HAZARDS } = size;
   await seedDemo(db, { password: "bench-password" });
   const [platform] = await db.select().from(s.platforms);
   const logs = await db.select().from(s.hazardLogs);
@@ -54,7 +48,7 @@ async function build(db: OpenDb["db"]) {
   const risk = (i: number) => 1 + (i % 5);
   // Supplier log up to 300 hazards, each inherited (accepted) by the ICB.
   const existing = await db.select().from(s.hazards).where(eq(s.hazards.hazardLogId, supplierLog.id));
-  const newSupplier = Array.from({ length: SUPPLIER_HAZARDS - existing.length }, (_, i) => {
+  const newSupplier = Array.from({ length: Math.max(0, SUPPLIER_HAZARDS - existing.length) }, (_, i) => {
     const n = existing.length + i + 1;
     return { hazardLogId: supplierLog.id, refNumber: n, ref: formatRef(n), title: `Generated supplier hazard ${n}`, description: "Generated for the roll-up benchmark", causes: ["Generated cause"], residualRisk: risk(n), status: "open" as const, searchText: `generated supplier hazard ${n}` };
   });
@@ -78,35 +72,48 @@ async function build(db: OpenDb["db"]) {
   return platform.id;
 }
 
-function pct(xs: number[], p: number) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+/** Times the roll-up API and page loader in-process (no HTTP); the HTTP figure is bench/http.ts's rollup_p95_ms. */
+export async function benchRollupLoaders(kind: Engine, opts: { size?: RollupSize; requests?: number; log?: (line: string) => void } = {}): Promise<BenchMetric[]> {
+  const size = opts.size ?? ROLLUP_FULL;
+  const requests = opts.requests ?? 30;
+  const log = opts.log ?? ((line: string) => console.log(line));
+  process.env.SESSION_SECRET ??= "bench-session-secret-not-for-production-0123456789";
+  process.env.DATA_DIR ??= mkdtempSync(join(tmpdir(), "cswf-rollup-"));
+  const { db, drop } = await open(kind);
+  try {
+    useDatabase(db);
+    const t0 = performance.now();
+    const platformId = await buildRollup(db.db, size);
+    const [{ count }] = await db.db.select({ count: sql<number>`count(*)::int` }).from(s.hazards);
+    log(`[rollup] ${kind}: ${count} hazards across ${size.trusts} trusts built in ${Math.round(performance.now() - t0)} ms`);
+    const [icbCso] = await db.db.select().from(s.users).where(eq(s.users.email, "cso@icb.example"));
+    const cookie = (await startSession(new Request("http://bench.local/"), icbCso.id)).split(";")[0];
+    const args = (url: string) => ({ request: new Request(url, { headers: { Cookie: cookie } }), params: { id: platformId }, context: { cspNonce: "n", requestId: "bench", clientIp: "127.0.0.1" } }) as never;
+    const metrics: BenchMetric[] = [];
+    for (const [name, run] of [
+      ["rollup_api_loader", async () => { const r = await apiRollup(args(`http://bench.local/api/v1/platforms/${platformId}/rollup`)); if (r.status !== 200) throw new Error(String(r.status)); await r.arrayBuffer(); }],
+      ["rollup_page_loader_pending", async () => { await pageRollup(args(`http://bench.local/platforms/${platformId}?pending=true`)); }],
+    ] as const) {
+      await run();
+      const times: number[] = [];
+      for (let i = 0; i < requests; i++) {
+        const t = performance.now();
+        await run();
+        times.push(performance.now() - t);
+      }
+      const m: BenchMetric = { metric: `${name}_p95_ms`, value: Math.round(percentile(times, 95)), unit: "ms", db: kind, p50_ms: Math.round(percentile(times, 50)), requests, hazards: count, trusts: size.trusts, http: false };
+      log(JSON.stringify(m));
+      metrics.push(m);
+    }
+    return metrics;
+  } finally {
+    await drop();
+  }
 }
 
-const kinds: ("pglite" | "postgres")[] = process.env.DATABASE_URL?.startsWith("postgres") ? ["pglite", "postgres"] : ["pglite"];
-for (const kind of kinds) {
-  const { db, drop } = await open(kind);
-  useDatabase(db);
-  const t0 = performance.now();
-  const platformId = await build(db.db);
-  const [{ count }] = (await db.db.execute(`select count(*)::int as count from hazards`) as unknown as { rows?: { count: number }[] }).rows ?? (await db.db.execute(`select count(*)::int as count from hazards`) as unknown as { count: number }[]);
-  console.log(`[rollup] ${kind}: ${count} hazards across ${TRUSTS} trusts built in ${Math.round(performance.now() - t0)} ms`);
-  const [icbCso] = await db.db.select().from(s.users).where(eq(s.users.email, "cso@icb.example"));
-  const cookie = (await startSession(new Request("http://bench.local/"), icbCso.id)).split(";")[0];
-  const args = (url: string) => ({ request: new Request(url, { headers: { Cookie: cookie } }), params: { id: platformId }, context: { cspNonce: "n", requestId: "bench", clientIp: "127.0.0.1" } }) as never;
-  for (const [name, run] of [
-    ["API rollup (every hazard × 42 organisations)", async () => { const r = await apiRollup(args(`http://bench.local/api/v1/platforms/${platformId}/rollup`)); if (r.status !== 200) throw new Error(String(r.status)); await r.arrayBuffer(); }],
-    ["page loader (filtered to pending, 50 lines)", async () => { await pageRollup(args(`http://bench.local/platforms/${platformId}?pending=true`)); }],
-  ] as const) {
-    await run();
-    const times: number[] = [];
-    for (let i = 0; i < REQUESTS; i++) {
-      const t = performance.now();
-      await run();
-      times.push(performance.now() - t);
-    }
-    console.log(JSON.stringify({ bench: "rollup", db: kind, scenario: name, requests: REQUESTS, p50_ms: Math.round(pct(times, 50)), p95_ms: Math.round(pct(times, 95)) }));
-  }
-  await drop();
+if (isMain(import.meta.url)) {
+  const requests = Number(process.env.BENCH_REQUESTS ?? 30);
+  await benchRollupLoaders("pglite", { requests });
+  if (postgresConfigured()) await benchRollupLoaders("postgres", { requests });
+  process.exit(0);
 }
-process.exit(0);

@@ -1,17 +1,65 @@
-// `npm run bench` (200 requests per scenario) or `npm run bench -- --quick` (30, within 60 s on 2
-// cores): one JSON object per metric on stdout, all of them in bench/results.json. PGlite always;
-// PostgreSQL too when DATABASE_URL is set.
-import { writeFileSync } from "node:fs";
-import { benchLogPage, type Metric } from "./log-page.ts";
+// `npm run bench` (the issue's sizes) or `npm run bench -- --quick` (one tenth of every size, about
+// a minute on 2 idle cores): one JSON object per metric on stdout ({ metric, value, unit, ... }),
+// all of them in bench/results.json; progress on stderr. PGlite always; PostgreSQL too when
+// DATABASE_URL is set (scratch databases on that server, dropped afterwards). Needs `npm run build`
+// (the HTTP metrics run against the built app). `--only http,signoff,…` runs some groups only.
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { loadavg, cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { benchAuditVerify } from "./audit-verify.ts";
+import { postgresConfigured, type BenchMetric, type Engine } from "./common.ts";
+import { benchHttp, type HttpSize } from "./http.ts";
+import { benchReports } from "./reports.ts";
+import { benchSignOff } from "./sign-off.ts";
 
 const quick = process.argv.includes("--quick");
-const requests = quick ? 30 : 200;
+const onlyArg = process.argv.indexOf("--only");
+const only = onlyArg > 0 ? new Set(process.argv[onlyArg + 1].split(",")) : null;
+const wanted = (group: string) => !only || only.has(group);
 const log = (line: string) => console.error(line);
+const engines: Engine[] = postgresConfigured() ? ["pglite", "postgres"] : ["pglite"];
+const scale = (n: number) => (quick ? Math.max(1, Math.round(n / 10)) : n);
+
+const size: HttpSize = { hazards: scale(5000), rollup: { trusts: scale(40), supplierHazards: scale(300) }, requests: scale(1000) };
+const metrics: BenchMetric[] = [];
+const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
+const emit = (group: string, ms: BenchMetric[]) => {
+  for (const m of ms) {
+    const out = { ...m, load_avg_1m: load()[0] };
+    metrics.push(out);
+    console.log(JSON.stringify(out));
+  }
+  log(`[bench] ${group} done at ${Math.round((performance.now() - started) / 1000)} s, load average ${load().join(" ")}`);
+};
+
+/** bench/import-export.ts (owned elsewhere) as a child process: its JSON lines mapped to the common shape. */
+function importExport(hazards: number): BenchMetric[] {
+  const script = fileURLToPath(new URL("./import-export.ts", import.meta.url));
+  const run = spawnSync(process.execPath, ["--import", "tsx", script, "--hazards", String(hazards)], { encoding: "utf8", maxBuffer: 16 * 2 ** 20 });
+  if (run.status !== 0) throw new Error(`bench/import-export.ts failed: ${run.stderr}`);
+  const lines = run.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { metric: string; ms: number; [k: string]: unknown });
+  const out: BenchMetric[] = [];
+  for (const { metric, ms, ...extra } of lines) {
+    const name = metric === "import.xlsx.total" ? `import_${hazards}_ms` : metric === "export.xlsx" ? `export_${hazards}_ms` : `import_export_${metric.replace(/\./g, "_")}_ms`;
+    out.push({ metric: name, value: ms, unit: "ms", db: "pglite", ...extra, ...(name.startsWith("import_export") ? {} : { format: "xlsx", source: metric }) });
+  }
+  return out;
+}
 
 const started = performance.now();
-const metrics: Metric[] = [];
-metrics.push(...(await benchLogPage("pglite", { requests, log })));
-if (process.env.DATABASE_URL?.startsWith("postgres")) metrics.push(...(await benchLogPage("postgres", { requests, log })));
-writeFileSync(new URL("./results.json", import.meta.url), JSON.stringify({ at: new Date().toISOString(), quick, node: process.version, metrics }, null, 2) + "\n");
-log(`[bench] done in ${Math.round((performance.now() - started) / 1000)} s; bench/results.json written`);
+log(`[bench] ${quick ? "quick" : "full"} run on ${cpus().length} cores, engines ${engines.join(", ")}, load average ${load().join(" ")}`);
+if (!existsSync(new URL("../build/server/index.js", import.meta.url))) throw new Error("build/server/index.js is missing: run `npm run build` first");
+
+for (const kind of engines) {
+  if (wanted("http")) emit(`http (${kind})`, await benchHttp(kind, size, log));
+  if (wanted("signoff")) emit(`sign-off (${kind})`, await benchSignOff(kind, { cases: scale(50), log }));
+  if (wanted("audit")) emit(`audit (${kind})`, await benchAuditVerify(kind, { entries: scale(100_000), runs: quick ? 1 : 3 }));
+}
+if (wanted("reports")) emit("reports", await benchReports({ sizes: [scale(1000)], table: scale(1000), log }));
+if (wanted("import")) emit("import/export", importExport(scale(5000)));
+
+const seconds = Math.round((performance.now() - started) / 1000);
+writeFileSync(new URL("./results.json", import.meta.url), JSON.stringify({ at: new Date().toISOString(), quick, node: process.version, cores: cpus().length, seconds, load_avg_end: load(), metrics }, null, 2) + "\n");
+log(`[bench] done in ${seconds} s; bench/results.json written`);
 process.exit(0);

@@ -1,11 +1,11 @@
 // Sign-off throughput: shared safety cases on the ICB log, each submitted and then signed by its four
 // required signatories (ICB CSO, ICB approver, both trust CSOs), with 20 transitions in flight at a
 // time and clients that re-read and retry on 409 as a browser would. Every SIGN re-verifies the
-// signer's password (argon2id), by design the slowest part.
+// signer's password (argon2id), by design the slowest part. At the end every case is checked:
+// `signoff_lost` counts required slots left unsigned plus duplicate signatures (must be 0).
 //   npx tsx bench/sign-off.ts                      # embedded PGlite (one connection)
 //   DATABASE_URL=postgres://… npx tsx bench/sign-off.ts   # PostgreSQL, a fresh database is created
 import { eq } from "drizzle-orm";
-import postgres from "postgres";
 import { openDb, type OpenDb } from "#db/client.ts";
 import { hazardLogs, users } from "#db/schema/index.ts";
 import { seedDemo } from "#db/seed.ts";
@@ -14,20 +14,18 @@ import { useDatabase } from "#app/db.server.ts";
 import { AppError } from "#app/errors.server.ts";
 import { getSafetyCase } from "#app/safety-case-view.server.ts";
 import { createSafetyCase, sendCaseEvent } from "#app/safety-cases.server.ts";
+import { isMain, postgresConfigured, round1, scratchDatabase, type BenchMetric, type Engine } from "./common.ts";
 
-const CASES = Number(process.env.BENCH_CASES ?? 40);
 const CONCURRENCY = 20;
 
-async function open(): Promise<{ db: OpenDb; label: string; drop?: () => Promise<void> }> {
-  const url = process.env.DATABASE_URL;
-  if (!url?.startsWith("postgres")) return { db: await openDb("pglite://memory"), label: "PGlite (embedded)" };
-  const name = `bench_signoff_${process.pid}`;
-  const admin = postgres(url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const db = await openDb(target.toString(), { max: CONCURRENCY });
-  return { db, label: "PostgreSQL (20 connections)", drop: async () => { await db.close(); await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`); await admin.end(); } };
+async function open(kind: Engine): Promise<{ db: OpenDb; label: string; drop: () => Promise<void> }> {
+  if (kind === "pglite") {
+    const db = await openDb("pglite://memory");
+    return { db, label: "PGlite (embedded)", drop: () => db.close() };
+  }
+  const scratch = await scratchDatabase(`bench_signoff_${process.pid}`);
+  const db = await openDb(scratch.url, { max: CONCURRENCY });
+  return { db, label: "PostgreSQL (20 connections)", drop: async () => { await db.close(); await scratch.drop(); } };
 }
 
 async function sessionUser(db: OpenDb["db"], email: string): Promise<SessionUser> {
@@ -44,43 +42,65 @@ async function pool<T>(items: T[], run: (item: T) => Promise<void>) {
 }
 
 const ctx = { requestId: "bench", clientIp: "127.0.0.1" };
-let retries = 0;
 
-async function signWithRetry(user: SessionUser, caseId: string) {
-  for (;;) {
-    const current = await getSafetyCase(user, caseId);
-    try {
-      await sendCaseEvent(user, caseId, { type: "SIGN", expectedVersion: current.version, password: "demo-password", meaning: "approved" }, ctx);
-      return;
-    } catch (error) {
-      if (error instanceof AppError && error.status === 409) { retries++; continue; }
-      throw error;
+/** Submits and signs `cases` shared safety cases; returns signoff_tps, signoff_lost and the SUBMIT rate. */
+export async function benchSignOff(kind: Engine, opts: { cases?: number; log?: (line: string) => void } = {}): Promise<BenchMetric[]> {
+  const cases = opts.cases ?? 50;
+  const log = opts.log ?? ((line: string) => console.log(line));
+  let retries = 0;
+  const signWithRetry = async (user: SessionUser, caseId: string) => {
+    for (;;) {
+      const current = await getSafetyCase(user, caseId);
+      try {
+        await sendCaseEvent(user, caseId, { type: "SIGN", expectedVersion: current.version, password: "demo-password", meaning: "approved" }, ctx);
+        return;
+      } catch (error) {
+        if (error instanceof AppError && error.status === 409) { retries++; continue; }
+        throw error;
+      }
     }
+  };
+
+  const { db: opened, label, drop } = await open(kind);
+  try {
+    useDatabase(opened);
+    await seedDemo(opened.db, { password: "demo-password" });
+    const [icbLog] = await opened.db.select().from(hazardLogs).where(eq(hazardLogs.scope, "shared"));
+    const owner = await sessionUser(opened.db, "cso@icb.example");
+    const signers = await Promise.all(["cso@icb.example", "approver@icb.example", "cso@harbourside.example", "cso@northcliff.example"].map((e) => sessionUser(opened.db, e)));
+
+    const ids: string[] = [];
+    for (let i = 0; i < cases; i++) ids.push((await createSafetyCase(owner, { hazardLogId: icbLog.id, title: `Bench case ${i}` }, null)).id);
+
+    let t = performance.now();
+    await pool(ids, async (id) => { await sendCaseEvent(owner, id, { type: "SUBMIT", expectedVersion: 1 }, ctx); });
+    const submitMs = performance.now() - t;
+
+    const signings = ids.flatMap((id) => signers.map((user) => ({ id, user })));
+    t = performance.now();
+    await pool(signings, ({ id, user }) => signWithRetry(user, id));
+    const signMs = performance.now() - t;
+
+    const views = await Promise.all(ids.map((id) => getSafetyCase(owner, id)));
+    const approved = views.filter((c) => c.state === "approved").length;
+    const unsigned = views.reduce((n, c) => n + c.requiredSignatories.filter((s) => !s.signed).length, 0);
+    const duplicates = views.reduce((n, c) => n + c.signatures.length - new Set(c.signatures.map((s) => `${s.organisation.id}|${s.role}`)).size, 0);
+    log(`sign-off bench on ${label}: ${cases} shared cases, ${CONCURRENCY} in flight`);
+    log(`  SUBMIT (freezes a baseline): ${cases} in ${submitMs.toFixed(0)} ms = ${((cases * 1000) / submitMs).toFixed(1)} transitions/s`);
+    log(`  SIGN (argon2id re-authentication + transition + signature + audit): ${signings.length} in ${signMs.toFixed(0)} ms = ${((signings.length * 1000) / signMs).toFixed(1)} transitions/s, ${retries} retries after 409`);
+    log(`  approved: ${approved} of ${cases}; unsigned required slots ${unsigned}, duplicate signatures ${duplicates}`);
+    return [
+      { metric: "signoff_tps", value: round1((signings.length * 1000) / signMs), unit: "signatures/s", db: kind, cases, signatures: signings.length, concurrency: CONCURRENCY, retries_after_409: retries },
+      { metric: "signoff_lost", value: unsigned + duplicates, unit: "signatures", db: kind, unsigned, duplicates, approved, cases },
+      { metric: "submit_tps", value: round1((cases * 1000) / submitMs), unit: "transitions/s", db: kind, cases },
+    ];
+  } finally {
+    await drop();
   }
 }
 
-const { db: opened, label, drop } = await open();
-useDatabase(opened);
-await seedDemo(opened.db, { password: "demo-password" });
-const [icbLog] = await opened.db.select().from(hazardLogs).where(eq(hazardLogs.scope, "shared"));
-const owner = await sessionUser(opened.db, "cso@icb.example");
-const signers = await Promise.all(["cso@icb.example", "approver@icb.example", "cso@harbourside.example", "cso@northcliff.example"].map((e) => sessionUser(opened.db, e)));
-
-const ids: string[] = [];
-for (let i = 0; i < CASES; i++) ids.push((await createSafetyCase(owner, { hazardLogId: icbLog.id, title: `Bench case ${i}` }, null)).id);
-
-let t = performance.now();
-await pool(ids, async (id) => { await sendCaseEvent(owner, id, { type: "SUBMIT", expectedVersion: 1 }, ctx); });
-const submitMs = performance.now() - t;
-
-const signings = ids.flatMap((id) => signers.map((user) => ({ id, user })));
-t = performance.now();
-await pool(signings, ({ id, user }) => signWithRetry(user, id));
-const signMs = performance.now() - t;
-
-const approved = (await Promise.all(ids.map((id) => getSafetyCase(owner, id)))).filter((c) => c.state === "approved").length;
-console.log(`sign-off bench on ${label}: ${CASES} shared cases, ${CONCURRENCY} in flight`);
-console.log(`  SUBMIT (freezes a 38-hazard baseline): ${CASES} in ${submitMs.toFixed(0)} ms = ${((CASES * 1000) / submitMs).toFixed(1)} transitions/s`);
-console.log(`  SIGN (argon2id re-authentication + transition + signature + audit): ${signings.length} in ${signMs.toFixed(0)} ms = ${((signings.length * 1000) / signMs).toFixed(1)} transitions/s, ${retries} retries after 409`);
-console.log(`  approved: ${approved} of ${CASES}`);
-await (drop ? drop() : opened.close());
+if (isMain(import.meta.url)) {
+  const cases = Number(process.env.BENCH_CASES ?? 50);
+  await benchSignOff("pglite", { cases });
+  if (postgresConfigured()) await benchSignOff("postgres", { cases });
+}
