@@ -203,7 +203,7 @@ export function importErrors(problems: ImportProblem[]): AppError {
  * the bulk path with. Updates are applied one by one either way (each in its own savepoint).
  */
 export type CreateMode = "bulk" | "one-by-one";
-export const CREATE_CHUNK = 500;
+export const CREATE_CHUNK = 250;
 
 async function applyPlan(
   tx: Tx,

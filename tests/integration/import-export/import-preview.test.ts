@@ -5,7 +5,8 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hazards, hazardVersions, importPreviews } from "#db/schema/index.ts";
 import { AppError } from "#app/errors.server.ts";
-import { cancelPreview, confirmImport, getPreview, previewImport } from "#app/hazard-import.server.ts";
+import { CREATE_CHUNK, cancelPreview, confirmImport, getPreview, previewImport } from "#app/hazard-import.server.ts";
+import { generatedHazard } from "#tests/fixtures/generated-log.ts";
 import { updateHazard } from "#app/hazards.server.ts";
 import type { Upload } from "#app/upload.server.ts";
 import { closeTestDb, openTestDb, type Db } from "#tests/setup/test-db.ts";
@@ -95,6 +96,20 @@ describe("preview", () => {
 });
 
 describe("confirm", () => {
+  it("reports progress chunk by chunk as a long import is written", async () => {
+    const user = await sessionUser(db, CSO);
+    const source = await emptyLog(db, "Progress source log");
+    await fillLog(db, source, Array.from({ length: 600 }, (_, i) => generatedHazard(i, [])));
+    const csv = new TextDecoder().decode(await exportBytes(db, CSO, source, "csv"));
+    const target = await emptyLog(db, "Progress target log");
+    const preview = await previewImport(user, target, upload(csv, "long.csv"));
+    const seen: number[] = [];
+    const result = await confirmImport(user, preview.id, { requestId: "r-progress", onProgress: (done) => seen.push(done) });
+    expect(result.created).toBe(600);
+    // One report per chunk of CREATE_CHUNK rows, rising to the total.
+    expect(seen).toEqual([CREATE_CHUNK, 2 * CREATE_CHUNK, 600].filter((n, i, all) => n <= 600 && all.indexOf(n) === i));
+  }, 120_000);
+
   it("applies the plan in one go, with versions giving the reason and the audit entries", async () => {
     const user = await sessionUser(db, CSO);
     const target = await emptyLog(db, "Confirm log");
