@@ -5,7 +5,7 @@
 import type { SessionUser } from "./auth.server.ts";
 import { getBoardReportData } from "./reports.server.ts";
 import { principalRisks } from "./reports/board-report.ts";
-import { isInPlace, liveHazards } from "./reports/content.ts";
+import { isGapInControl, isInPlace, liveHazards } from "./reports/content.ts";
 
 export async function boardSummary(user: SessionUser, platformId: string) {
   const data = await getBoardReportData(user, platformId);
@@ -17,7 +17,7 @@ export async function boardSummary(user: SessionUser, platformId: string) {
     inPlace: hazard.controls.filter(isInPlace).map((c) => c.description),
   });
   const principal = principalRisks(rows).map(line);
-  const gaps = rows.filter((r) => r.hazard.status !== "closed" && !r.hazard.controls.some(isInPlace)).map(line);
+  const gaps = rows.filter((r) => isGapInControl(r.hazard)).map(line);
   // A board reads the actions on its principal risks and gaps; the rest are in the logs.
   const focus = new Set([...principal, ...gaps].map((l) => l.id));
   return {

@@ -1,28 +1,22 @@
 // What the hazard pages read: the hazard with its log, risk scheme, history and the organisations
 // of its platform, and — after a stale edit — what changed since the version the user had read.
 // Access goes through the hazard service and requireLog: 404 when unreadable, 403 when read-only.
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 import type { Db } from "#db/client.ts";
-import { hazardLogs, hazardVersions, organisations, users } from "#db/schema/index.ts";
+import { hazardLogs, hazardVersions, users } from "#db/schema/index.ts";
 import type { SessionUser } from "./auth.server.ts";
 import { getDb } from "./db.server.ts";
 import { diffSnapshots, type FieldChange } from "./domain/hazard-diff.ts";
 import { snapshotOf, type HazardView } from "./domain/hazard-view.ts";
 import { HAZARD_TYPES, SOURCES } from "./domain/hazard-fields.ts";
+import { incidentRecorderFor } from "./domain/permissions.ts";
 import type { RiskScheme } from "./domain/risk.ts";
 import { loadRiskScheme } from "./hazard-store.server.ts";
 import { getHazard, hazardHistory } from "./hazards.server.ts";
+import { platformOrganisations, type OrganisationOption } from "./organisations.server.ts";
 import { can, requireLog, type LogWithFacts } from "./permissions.server.ts";
 
-export type OrganisationOption = { id: string; name: string };
-
-/** The organisations taking part in the log's platform: supplier, ICB, then the deploying trusts. */
-async function platformOrganisations(db: Db, log: LogWithFacts): Promise<OrganisationOption[]> {
-  const { supplierOrganisationId, icbOrganisationId, deployerOrganisationIds } = log.facts.platform;
-  const ids = [supplierOrganisationId, icbOrganisationId, ...deployerOrganisationIds];
-  const rows = await db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.id, ids));
-  return ids.map((id) => rows.find((r) => r.id === id)).filter((r): r is OrganisationOption => !!r);
-}
+export type { OrganisationOption };
 
 export type HazardFormContext = {
   log: { id: string; title: string; organisationId: string };
@@ -30,6 +24,7 @@ export type HazardFormContext = {
   options: { hazardTypes: readonly string[]; sources: readonly string[] };
   organisations: OrganisationOption[];
   mayAssess: boolean;
+  mayRecordIncident: boolean;
 };
 
 async function formContext(db: Db, user: SessionUser, log: LogWithFacts): Promise<HazardFormContext> {
@@ -39,6 +34,7 @@ async function formContext(db: Db, user: SessionUser, log: LogWithFacts): Promis
     options: { hazardTypes: HAZARD_TYPES, sources: SOURCES },
     organisations: await platformOrganisations(db, log),
     mayAssess: can(user, log, "assess:hazard"),
+    mayRecordIncident: !!incidentRecorderFor(user.memberships, log.facts),
   };
 }
 

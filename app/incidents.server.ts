@@ -9,7 +9,7 @@ import { hazards, incidents, organisations } from "#db/schema/index.ts";
 import type { SessionUser } from "./auth.server.ts";
 import { appendAudit } from "./audit.server.ts";
 import { looksLikeNhsNumber } from "./domain/incident-text.ts";
-import { canReadLog } from "./domain/permissions.ts";
+import { canReadLog, incidentRecorderFor } from "./domain/permissions.ts";
 import { AppError, forbidden } from "./errors.server.ts";
 import type { Tx } from "./hazard-store.server.ts";
 import { requireHazard } from "./hazards.server.ts";
@@ -53,7 +53,7 @@ export async function recordIncident(user: SessionUser, hazardId: string, input:
   const today = new Date().toISOString().slice(0, 10);
   if (input.occurredOn > today) throw new AppError("bad_request", "The incident date cannot be in the future", { fields: { occurredOn: "The date cannot be in the future" } });
   // Any reader organisation may report, through a member who works on safety (not viewers or admins).
-  const member = user.memberships.find((m) => canReadLog([m], log.facts) && ["cso", "contributor", "approver"].includes(m.role));
+  const member = incidentRecorderFor(user.memberships, log.facts);
   if (!member) throw forbidden("Only a CSO, contributor or approver can record an incident");
   return db.transaction(async (tx) => {
     const [created] = await tx.insert(incidents).values({ hazardId: row.id, organisationId: member.organisationId, kind: input.kind, occurredOn: input.occurredOn, description: input.description, createdBy: user.id }).returning();

@@ -10,7 +10,7 @@ import { getDb } from "./db.server.ts";
 import { canManageMembers } from "./domain/permissions.ts";
 import { AppError, forbidden, notFound } from "./errors.server.ts";
 import { hashPassword } from "./password.server.ts";
-import { loadLogsWithFacts } from "./permissions.server.ts";
+import { loadLogsWithFacts, type LogWithFacts } from "./permissions.server.ts";
 
 export function requireMembershipBySlug(user: SessionUser, slug: string) {
   const m = user.memberships.find((x) => x.slug === slug);
@@ -65,12 +65,18 @@ export async function deactivateMember(user: SessionUser, organisationId: string
   });
 }
 
-/** The organisations taking part in a log's platform: its supplier, the ICB and every deploying trust. */
-export async function platformOrganisations(db: Db, hazardLogId: string) {
-  const [log] = await loadLogsWithFacts(db, [hazardLogId]);
-  if (!log) return [];
+export type OrganisationOption = { id: string; name: string };
+
+/** The organisations taking part in the log's platform: supplier, ICB, then the deploying trusts. */
+export async function platformOrganisations(db: Db, log: LogWithFacts): Promise<OrganisationOption[]> {
   const { supplierOrganisationId, icbOrganisationId, deployerOrganisationIds } = log.facts.platform;
   const ids = [supplierOrganisationId, icbOrganisationId, ...deployerOrganisationIds];
-  const rows = await db.select({ id: organisations.id, name: organisations.name, kind: organisations.kind }).from(organisations).where(inArray(organisations.id, ids));
-  return ids.map((id) => rows.find((r) => r.id === id)!).filter(Boolean);
+  const rows = await db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.id, ids));
+  return ids.map((id) => rows.find((r) => r.id === id)).filter((r): r is OrganisationOption => !!r);
+}
+
+/** The same, for a log known by its id (the caller has already checked it may read it). */
+export async function platformOrganisationsOfLog(db: Db, hazardLogId: string): Promise<OrganisationOption[]> {
+  const [log] = await loadLogsWithFacts(db, [hazardLogId]);
+  return log ? platformOrganisations(db, log) : [];
 }

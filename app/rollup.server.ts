@@ -6,6 +6,7 @@ import { and, eq, inArray, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import { controls, hazardControls, hazards, incidents, organisations, platforms } from "#db/schema/index.ts";
 import type { SessionUser } from "./auth.server.ts";
 import { getDb } from "./db.server.ts";
+import { isReviewOverdue } from "./domain/hazard-view.ts";
 import { isUuid } from "./domain/ids.ts";
 import { canReadLog } from "./domain/permissions.ts";
 import { notFound } from "./errors.server.ts";
@@ -71,7 +72,7 @@ export async function platformRollup(user: SessionUser, platformId: string, toda
       residualRisk: r.residualRisk,
       status: r.status,
       upstreamAccepted: r.upstreamHazardId ? !!upstream && r.acceptedVersion === upstream.version : null,
-      reviewOverdue: !!r.reviewDue && r.reviewDue < today && r.status !== "closed",
+      reviewOverdue: isReviewOverdue(r, today),
       openTransferredControls: openTransferred.get(r.id) ?? 0,
       incidents: incidentCounts.get(r.id) ?? 0,
     };

@@ -22,12 +22,13 @@ export type Permission =
   | "manage:members"
   | "read:audit" // the audit trail of what the user may read (not contributors: they edit drafts; not admins: they manage people)
   | "request:evidence" // ask an organisation for evidence of a control, and review what it sends
-  | "upload:evidence";
+  | "upload:evidence"
+  | "record:incident"; // any reader organisation's people who work on safety, not viewers or admins
 
 const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
-  cso: ["read:log", "edit:hazard", "assess:hazard", "import:log", "submit:case", "sign:case", "read:audit", "request:evidence", "upload:evidence"],
-  contributor: ["read:log", "edit:hazard", "upload:evidence"],
-  approver: ["read:log", "sign:case", "read:audit"],
+  cso: ["read:log", "edit:hazard", "assess:hazard", "import:log", "submit:case", "sign:case", "read:audit", "request:evidence", "upload:evidence", "record:incident"],
+  contributor: ["read:log", "edit:hazard", "upload:evidence", "record:incident"],
+  approver: ["read:log", "sign:case", "read:audit", "record:incident"],
   viewer: ["read:log", "read:audit"],
   admin: ["read:log", "manage:members"],
 };
@@ -142,4 +143,9 @@ export function evidenceUploaderFor(memberships: MembershipFacts[], control: Con
 export function evidenceReviewerFor(memberships: MembershipFacts[], control: ControlFacts, request?: { requestedByOrganisationId: string } | null): string | null {
   if (!canReadControl(memberships, control)) return null;
   return actingAs(memberships, new Set([request?.requestedByOrganisationId ?? control.logOrganisationId]), "request:evidence");
+}
+
+/** The membership through which the user records an incident on a log's hazard, or null. */
+export function incidentRecorderFor<M extends MembershipFacts>(memberships: M[], log: LogFacts): M | null {
+  return memberships.find((m) => canReadLog([m], log) && roleHas(m.role, "record:incident")) ?? null;
 }

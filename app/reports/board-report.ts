@@ -6,7 +6,7 @@
 import { CASE_STATE_NAMES, CONTROL_STATE_NAMES, CONTROL_TYPE_NAMES, SIGNATORY_ROLE_NAMES } from "../components/labels.ts";
 import { utc } from "../components/signature.tsx";
 import type { RiskScheme } from "../domain/risk.ts";
-import { isInPlace, liveHazards, type LogContent, type ReportHazard } from "./content.ts";
+import { isGapInControl, isInPlace, liveHazards, type LogContent, type ReportHazard } from "./content.ts";
 import { assessmentCell, statusText } from "./hazard-sections.ts";
 import { BOLD, COLOURS, FONT, contentWidth, heading, keyValues, paragraph, render, table, type Cell, type Doc, type ReportMeta } from "./layout.ts";
 
@@ -104,7 +104,7 @@ async function draw(doc: Doc, data: BoardReportData, meta: ReportMeta) {
     );
 
   heading(doc, "3. Gaps in control");
-  const gaps = rows.filter((r) => r.hazard.status !== "closed" && !r.hazard.controls.some(isInPlace));
+  const gaps = rows.filter((r) => isGapInControl(r.hazard));
   heading(doc, `Hazards with no control implemented or verified (${gaps.length})`, 2);
   if (gaps.length === 0) paragraph(doc, "Every open or transferred hazard has at least one control in place.");
   else

@@ -52,8 +52,10 @@ export function countByStatus(hazards: ReportHazard[]) {
 /** A control is in place once implemented or verified. */
 export const isInPlace = (c: ReportHazard["controls"][number]) => c.state === "implemented" || c.state === "verified";
 
-/** Hazards with no control in place: a gap in control. */
-export const withoutControlInPlace = (hazards: ReportHazard[]) => hazards.filter((h) => !h.controls.some(isInPlace));
+/** A gap in control: a hazard still open or transferred with no control implemented or verified. */
+export const isGapInControl = (h: Pick<ReportHazard, "status" | "controls">) => h.status !== "closed" && !h.controls.some(isInPlace);
+
+export const withoutControlInPlace = (hazards: ReportHazard[]) => hazards.filter(isGapInControl);
 
 /** Transferred controls not yet in place: another organisation still has to act. */
 export function openTransferredControls(hazards: ReportHazard[]) {

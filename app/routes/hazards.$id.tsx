@@ -49,7 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     mayAssess: page.mayAssess,
     upstreamReview: await pendingReview(user, hazard, words),
     incidents: await incidentsFor(user, hazard.id),
-    mayRecordIncident: user.memberships.some((m) => ["cso", "contributor", "approver"].includes(m.role)),
+    mayRecordIncident: page.mayRecordIncident,
     statusActions: page.mayAssess ? statusActionsFor(hazard) : [],
   };
 }

@@ -13,7 +13,7 @@ import { SignatureBlock, utc } from "#app/components/signature.tsx";
 import { getDb } from "#app/db.server.ts";
 import { AppError } from "#app/errors.server.ts";
 import { appErrorToForm } from "#app/forms.server.ts";
-import { platformOrganisations } from "#app/organisations.server.ts";
+import { platformOrganisationsOfLog } from "#app/organisations.server.ts";
 import { getSafetyCase } from "#app/safety-case-view.server.ts";
 import { loadCaseEvidence } from "#app/evidence-views.server.ts";
 import { BaselineEvidence } from "#app/components/baseline-evidence.tsx";
@@ -26,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   try {
     const safetyCase = await getSafetyCase(user, params.id ?? "");
-    const candidates = safetyCase.allowedEvents.includes("EDIT_SIGNATORIES") ? await platformOrganisations(await getDb(), safetyCase.hazardLogId) : [];
+    const candidates = safetyCase.allowedEvents.includes("EDIT_SIGNATORIES") ? await platformOrganisationsOfLog(await getDb(), safetyCase.hazardLogId) : [];
     return { safetyCase, candidates, evidence: await loadCaseEvidence(user, safetyCase.id) };
   } catch (error) {
     if (error instanceof AppError) throw new Response(error.message, { status: error.status });

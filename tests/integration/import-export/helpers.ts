@@ -2,8 +2,7 @@
 // made directly in the database, and counts of what an import may write.
 import { count, eq } from "drizzle-orm";
 import type { Db } from "#db/client.ts";
-import { auditEntries, hazardLogs, hazards, hazardVersions, importPreviews, users } from "#db/schema/index.ts";
-import { loadMemberships, type SessionUser } from "#app/auth.server.ts";
+import { auditEntries, hazardLogs, hazards, hazardVersions, importPreviews } from "#db/schema/index.ts";
 import type { HazardInput } from "#app/domain/hazard-fields.ts";
 import { readSpreadsheet } from "#app/domain/spreadsheet.ts";
 import { insertHazards, loadRiskScheme } from "#app/hazard-store.server.ts";
@@ -46,11 +45,7 @@ export async function platformOrganisationIds(db: Db, logId: string): Promise<st
   return [p.supplierOrganisationId, p.icbOrganisationId, ...p.deployerOrganisationIds];
 }
 
-export async function sessionUser(db: Db, email: string): Promise<SessionUser> {
-  const [u] = await db.select().from(users).where(eq(users.email, email));
-  const memberships = await loadMemberships(db, u.id);
-  return { id: u.id, email: u.email, name: u.name, memberships, activeOrganisationId: memberships[0]?.organisationId ?? null, sessionIdHash: null };
-}
+export { sessionUserFor as sessionUser } from "#tests/support/requests.ts";
 
 export async function exportVia(db: Db, email: string, logId: string, format?: string): Promise<Response> {
   const qs = format === undefined ? "" : `?format=${encodeURIComponent(format)}`;

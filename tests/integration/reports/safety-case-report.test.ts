@@ -9,7 +9,7 @@ import { baselines, safetyCases, users } from "#db/schema/index.ts";
 import { getSafetyCaseReportData, toBuffer } from "#app/reports.server.ts";
 import { renderSafetyCaseReport } from "#app/reports/safety-case-report.ts";
 import { closeTestDb, openTestDb } from "#tests/setup/test-db.ts";
-import { sessionUserFor } from "./session.ts";
+import { sessionUserFor } from "#tests/support/requests.ts";
 import { ICB_LOG, logIdByTitle, SUPPLIER_LOG, tokenFor } from "../hazards/helpers.ts";
 import { createCase, sendEvent, sign } from "../safety-cases/helpers.ts";
 import { dump, getCaseReport, pdfFonts, pdfInfo, pdfRawText, pdfText } from "./pdf.ts";
