@@ -1,5 +1,5 @@
 // Sign-in sessions, API tokens and sign-in throttling.
-import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./organisations";
 
 /** A browser session. The cookie holds a random id; only its SHA-256 is stored. */
@@ -41,3 +41,19 @@ export const signInThrottle = pgTable("sign_in_throttle", {
   windowStartedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   lockedUntil: timestamp({ withTimezone: true }),
 });
+
+/**
+ * One row per form submission key (a random key each form render carries): a double-click or a
+ * retried post finds the row and gets the first post's answer instead of making a second record.
+ * `outcome` is null while the first post is still running. Rows older than a day are removed.
+ */
+export const formSubmissions = pgTable(
+  "form_submissions",
+  {
+    key: text().primaryKey(),
+    userId: uuid().notNull().references(() => users.id, { onDelete: "restrict" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    outcome: jsonb().$type<{ status: number; location?: string; body?: unknown }>(),
+  },
+  (t) => [index("form_submissions_created_idx").on(t.createdAt)],
+);
