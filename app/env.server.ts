@@ -19,6 +19,8 @@ const EnvSchema = z.object({
   SEED_DEMO: booleanText.optional(),
   DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default("demo-password"),
   REPORT_WORKER_MIN_HAZARDS: z.coerce.number().int().min(0).default(2000),
+  UPLOAD_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  UPLOAD_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
   EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1).max(2 ** 31).default(25 * 1024 * 1024),
   EVIDENCE_STORAGE: z.enum(["filesystem", "s3"]).default("filesystem"),
   EVIDENCE_S3_ENDPOINT: z.string().regex(/^https?:\/\/[^/]+/, "must be an http(s) URL").optional(),
@@ -44,6 +46,8 @@ export type Env = {
   seedDemo: boolean;
   demoPassword: string;
   evidence: { maxBytes: number; tmpDir: string; storage: EvidenceStorageSetting };
+  /** Evidence uploads and import uploads each allowed per user in a window (app/throttle.server.ts). */
+  uploadRate: { limit: number; windowMs: number };
   /** Reports of at least this many hazards render in a worker thread (when the server runs one). */
   reportWorkerMinHazards: number;
 };
@@ -74,6 +78,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     demoPassword: e.DEMO_PASSWORD,
     evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, tmpDir: join(dataDir, "evidence", "tmp"), storage: evidenceStorage(e, dataDir) },
     reportWorkerMinHazards: e.REPORT_WORKER_MIN_HAZARDS,
+    uploadRate: { limit: e.UPLOAD_RATE_LIMIT, windowMs: e.UPLOAD_RATE_WINDOW_SECONDS * 1000 },
   };
 }
 

@@ -5,11 +5,11 @@ import { redirect } from "@remix-run/node";
 import type { SessionUser } from "./auth.server.ts";
 import { AppError } from "./errors.server.ts";
 import { createEvidenceRequest, reviewEvidence, uploadEvidence } from "./evidence.server.ts";
-import { formFailure, formValues } from "./forms.server.ts";
+import { formFailure, formValues, retryHeaders } from "./forms.server.ts";
 
 function failure(error: unknown, intent: string, values: Record<string, string> = {}) {
   if (!(error instanceof AppError)) throw error;
-  return formFailure({ formError: error.message, errors: error.extra.fields ?? {}, values: { ...values, intent } }, error.status);
+  return formFailure({ formError: error.message, errors: error.extra.fields ?? {}, values: { ...values, intent } }, error.status, retryHeaders(error));
 }
 
 export async function controlPageAction(user: SessionUser, controlId: string, request: Request, requestId: string | null) {

@@ -18,6 +18,7 @@ import { AppError, fieldErrors, forbidden, notFound } from "./errors.server.ts";
 import { inspectEvidenceFile } from "./evidence-inspect.server.ts";
 import { discard, receiveUpload, type ReceivedFile } from "./evidence-upload.server.ts";
 import { requireControl } from "./permissions.server.ts";
+import { takeUploadSlot } from "./throttle.server.ts";
 import { getEvidenceStore } from "./storage/index.server.ts";
 
 export type EvidenceSummary = { id: string; filename: string; mediaType: string; size: number; sha256: string; state: EvidenceRow["state"] };
@@ -105,6 +106,7 @@ export async function uploadEvidence(user: SessionUser, controlId: string, reque
   const { facts } = await requireControl(db, user, controlId);
   // Authorise before reading a byte of the body.
   if (!(await mayUploadSomewhere(db, user, controlId, facts))) throw forbidden("Only a contributor or CSO of the organisation asked for this evidence may upload it");
+  await takeUploadSlot(db, "evidence", user.id); // 429 before the body is read
   const env = getEnv();
   const upload = await receiveUpload(request, { maxBytes: env.evidence.maxBytes, tmpDir: env.evidence.tmpDir });
   const file = upload.file;

@@ -24,12 +24,16 @@ export function parseForm<T extends z.ZodType>(formData: FormData, schema: T): {
 }
 
 /** A 4xx answer for a form: the page shows the error summary and keeps what was typed. */
-export function formFailure(failure: Omit<FormFailure, "ok">, status = 400) {
-  return data({ ok: false as const, ...failure }, { status });
+export function formFailure(failure: Omit<FormFailure, "ok">, status = 400, headers?: HeadersInit) {
+  return data({ ok: false as const, ...failure }, { status, headers });
 }
+
+/** Retry-After for a 429 (rate limits), as the API sends it. */
+export const retryHeaders = (error: AppError): HeadersInit | undefined =>
+  error.extra.retryAfterSeconds ? { "Retry-After": String(error.extra.retryAfterSeconds) } : undefined;
 
 /** Turns an expected refusal into a form answer; anything else is re-thrown. */
 export function appErrorToForm(error: unknown, formData: FormData) {
   if (!(error instanceof AppError)) throw error;
-  return formFailure({ formError: error.message, errors: error.extra.fields ?? {}, values: formValues(formData) }, error.status);
+  return formFailure({ formError: error.message, errors: error.extra.fields ?? {}, values: formValues(formData) }, error.status, retryHeaders(error));
 }

@@ -21,6 +21,7 @@ import { checkNewHazard, createHazardInTx, createHazardsInTx, HazardPatch, Nothi
 import { bulkContext, loadRiskScheme, type Tx } from "./hazard-store.server.ts";
 import { advanceProgress, finishProgress, startProgress } from "./import-progress.server.ts";
 import { can, requireLog, type LogWithFacts } from "./permissions.server.ts";
+import { takeUploadSlot } from "./throttle.server.ts";
 import type { Upload } from "./upload.server.ts";
 
 export const PREVIEW_TTL_MS = 60 * 60_000;
@@ -79,6 +80,7 @@ export type PreviewView = {
 export async function previewImport(user: SessionUser, logId: string, read: UploadSource, now = new Date()): Promise<PreviewView> {
   const db = await getDb();
   const log = await requireLog(db, user, logId, "import:log");
+  await takeUploadSlot(db, "import", user.id); // 429 before the body is read
   const upload = await read();
   const plan = await planFor(db, log, upload);
   const stored: StoredItem[] = [...plan.items, ...plan.unchanged.map((u) => ({ action: "unchanged" as const, ...u }))].sort((a, b) => a.row - b.row);
@@ -180,6 +182,7 @@ export async function confirmImport(
 export async function importFile(user: SessionUser, logId: string, read: UploadSource, requestId: string | null = null): Promise<ImportResult> {
   const db = await getDb();
   const log = await requireLog(db, user, logId, "import:log");
+  await takeUploadSlot(db, "import", user.id); // 429 before the body is read
   const upload = await read();
   const plan = await planFor(db, log, upload);
   if (plan.problems.length) throw importErrors(plan.problems);

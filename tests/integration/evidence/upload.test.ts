@@ -12,6 +12,9 @@ import {
 // A 1 MB limit keeps the oversize cases fast; read once by getEnv() in this file's own process.
 const LIMIT = 1024 * 1024;
 process.env.EVIDENCE_MAX_BYTES = String(LIMIT);
+// This file uploads a few hundred files as one user; the per-user upload limit has its own tests
+// (tests/integration/evidence/upload-rate-limit.test.ts).
+process.env.UPLOAD_RATE_LIMIT = "100000";
 
 let db: Db;
 let controlId: string;
