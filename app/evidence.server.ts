@@ -141,8 +141,10 @@ async function store(
 ): Promise<EvidenceSummary> {
   const storage = getEvidenceStore();
   const storageKey = randomBytes(16).toString("hex");
-  await storage.putFile(storageKey, a.file.tmpPath, { size: a.file.size, sha256: a.file.sha256, mediaType: a.mediaType });
   try {
+    // Inside the try: a store may fail after the bytes are written (e.g. setting permissions, or an
+    // S3 answer lost on the way back), and that object must not stay behind either.
+    await storage.putFile(storageKey, a.file.tmpPath, { size: a.file.size, sha256: a.file.sha256, mediaType: a.mediaType });
     return await db.transaction(async (tx) => {
       const [row] = await tx
         .insert(evidence)
