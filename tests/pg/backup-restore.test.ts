@@ -1,7 +1,9 @@
 // "No lost data" on PostgreSQL: sign a safety case in a seeded scratch database, `npm run db:backup`
 // (pg_dump --format=custom), `npm run db:restore` (pg_restore --no-owner) into a new empty database
 // made with createdb, and find every hazard, signature and audit entry again, verifying. A restore
-// into a database that has tables is refused and changes nothing. Skipped only when pg_dump is absent.
+// into a database that has tables is refused and changes nothing. An evidence file uploaded before the
+// backup is restored into a new, empty evidence folder and downloads with the same SHA-256.
+// Skipped only when pg_dump is absent.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "#db/client.ts";
 import { auditEntries, hazards, signatures } from "#db/schema/index.ts";
 import { checkRestoredDatabase } from "#app/restore-check.server.ts";
+import { useDatabase } from "#app/db.server.ts";
+import { createFilesystemStore } from "#app/storage/filesystem.server.ts";
+import { useEvidenceStore } from "#app/storage/index.server.ts";
+import { PDF, download, sha256 as sha256Of, supplierControls, upload } from "../integration/evidence/helpers.ts";
 import { closeTestDb, currentTestDbUrl, databaseOf, openTestDb, postgresUrl, withDatabase } from "#tests/setup/test-db.ts";
 import { logIdByTitle, SUPPLIER_LOG, tokenFor } from "../integration/hazards/helpers.ts";
 import { createCase, sendEvent, sign } from "../integration/safety-cases/helpers.ts";
@@ -36,6 +42,9 @@ describe.skipIf(!hasPgTools)("backup and restore of a PostgreSQL database", () =
   const targetUrl = withDatabase(server, targetName);
   let sourceUrl: string;
   let before: Snapshot;
+  let item: { id: string; sha256: string };
+  let engineer: string;
+  const restoredData = join(root, "restored-data");
 
   beforeAll(async () => {
     const { db } = await openTestDb();
@@ -44,6 +53,10 @@ describe.skipIf(!hasPgTools)("backup and restore of a PostgreSQL database", () =
     const created = await createCase(cso, await logIdByTitle(db, SUPPLIER_LOG));
     expect((await sendEvent(cso, created.body.id, { type: "SUBMIT", expectedVersion: 1 })).status).toBe(200);
     expect((await sign(cso, created.body.id, "approved")).status).toBe(200);
+    engineer = await tokenFor(db, "engineer@supplier.example");
+    const uploaded = await upload((await supplierControls(db))[0].controlId, engineer, { bytes: PDF, name: "report.pdf", type: "application/pdf" });
+    expect(uploaded.status).toBe(201);
+    item = uploaded.body;
     before = await snapshot(db);
     execFileSync("createdb", [`--maintenance-db=${server}`, targetName]);
   }, 120_000);
@@ -62,9 +75,10 @@ describe.skipIf(!hasPgTools)("backup and restore of a PostgreSQL database", () =
   }, 120_000);
 
   it("db:restore into a new empty database verifies and reports; everything is there", async () => {
-    const res = await runCli("restore", [backupFile], { DATABASE_URL: targetUrl });
+    const res = await runCli("restore", [backupFile], { DATABASE_URL: targetUrl, DATA_DIR: restoredData });
     expect(res.stderr).toBe("");
     expect(res.code).toBe(0);
+    expect(res.stdout).toContain(`1 evidence file(s) in ${backupFile}.evidence: 1 copied into ${join(restoredData, "evidence", "files")}`);
     expect(res.stdout).toContain(`${before.hazards.length} hazards`);
     expect(res.stdout).toContain(`${before.signatures.length} signatures`);
     expect(res.stdout).toContain(`${before.audit.length} audit entries`);
@@ -90,5 +104,19 @@ describe.skipIf(!hasPgTools)("backup and restore of a PostgreSQL database", () =
     }
     const intoSource = await runCli("restore", [backupFile], { DATABASE_URL: sourceUrl });
     expect(intoSource.code).toBe(2);
+  }, 120_000);
+
+  it("an evidence file downloads from the restored database and evidence folder with the same SHA-256", async () => {
+    const open = await openDb(targetUrl, { migrate: false, max: 1 });
+    try {
+      useDatabase(open);
+      useEvidenceStore(createFilesystemStore(join(restoredData, "evidence", "files")));
+      const got = await download(item.id, engineer);
+      expect(got.status).toBe(200);
+      expect(sha256Of(got.bytes)).toBe(item.sha256);
+    } finally {
+      useEvidenceStore(undefined);
+      await open.close();
+    }
   }, 120_000);
 });
