@@ -92,3 +92,37 @@ test("property: text with script and HTML fragments is shown escaped on every pa
   );
   expect(problems).toEqual([]);
 }, 600_000);
+
+test("property: an organisation member's name with script and HTML fragments is shown escaped on the organisation page", async () => {
+  const res = await fetch(`${app.baseUrl}/sign-in`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Origin: app.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email: "admin@supplier.example", password: DEMO_PASSWORD, redirectTo: "/" }),
+  });
+  const admin = (res.headers.get("set-cookie") ?? "").split(";")[0];
+  const problems: string[] = [];
+  await fc.assert(
+    fc.asyncProperty(extra, async (a) => {
+      const n = ++tried;
+      const name = `<script>alert("XSS${n}m")</script> ${a}`.trim().slice(0, 200);
+      const added = await fetch(`${app.baseUrl}/organisations/acme-health`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { Cookie: admin, Origin: app.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ intent: "add", name, email: `xss-${n}@supplier.example`, role: "viewer", temporaryPassword: "temporary-password-123" }),
+      });
+      if (added.status >= 500) fiveHundreds++;
+      expect(added.status, await added.clone().text()).toBeLessThan(400);
+      const saved = cookie;
+      cookie = admin;
+      try {
+        problems.push(...(await page("/organisations/acme-health", [`<script>alert("XSS${n}m")</script>`])));
+      } finally {
+        cookie = saved;
+      }
+    }),
+    { numRuns: 5 },
+  );
+  expect(problems).toEqual([]);
+}, 300_000);
