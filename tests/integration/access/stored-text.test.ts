@@ -10,7 +10,9 @@ import { parse } from "csv-parse/sync";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { closeTestDb, openTestDb, type Db } from "#tests/setup/test-db.ts";
-import { bearer, context, jsonRequest, settle } from "#tests/support/requests.ts";
+import { BASE, bearer, context, jsonRequest, settle, userId } from "#tests/support/requests.ts";
+import { startSession } from "#app/auth.server.ts";
+import * as auditCsvRoute from "#app/routes/audit[.]csv.ts";
 import { controls, evidenceRequests, hazardLogs, organisations } from "#db/schema/index.ts";
 import { readSpreadsheet } from "#app/domain/spreadsheet.ts";
 import * as createHazardRoute from "#app/routes/api.v1.hazard-logs.$id.hazards.ts";
@@ -204,3 +206,18 @@ test("property: CSV and xlsx exports neutralise formula cells, and importing our
     { numRuns: 24 },
   );
 }, 300_000);
+
+test("the audit trail's CSV export neutralises formula cells from user text", async () => {
+  const payloads = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(1)", "=cmd|' /C calc'!A0"];
+  const res = await call(createHazardRoute, "action", `/api/v1/hazard-logs/${logId}/hazards`, logId, { title: payloads[0], description: payloads[1], effect: payloads[2], harm: payloads[3], causes: [payloads[4]] });
+  expect(res.status).toBe(201);
+  const { id } = (await res.json()) as { id: string };
+  tried++;
+  const cookie = (await startSession(new Request(BASE), await userId(db, "cso@supplier.example"))).split(";")[0];
+  const csv = await settle(() => auditCsvRoute.loader({ request: new Request(`${BASE}/audit.csv?entityType=hazard&entityId=${id}`, { headers: { Cookie: cookie } }), params: {}, context: context() } as never));
+  expect(csv.status).toBe(200);
+  const text = await csv.text();
+  expect(text).toContain("HYPERLINK");
+  const cells = (parse(text.replace(/^\uFEFF/, ""), { relax_column_count: true }) as string[][]).flat();
+  expect(cells.filter((c) => DANGEROUS.test(c))).toEqual([]);
+});
