@@ -6,6 +6,7 @@ import { apiTokens, users } from "#db/schema/index.ts";
 import { getSessionUser, hashToken, loadMemberships, type SessionUser } from "./auth.server.ts";
 import { getDb } from "./db.server.ts";
 import { AppError, fieldErrors } from "./errors.server.ts";
+import { nulFields } from "./domain/text-input.ts";
 
 export function errorResponse(error: AppError): Response {
   const body: Record<string, unknown> = { code: error.code, message: error.message };
@@ -79,6 +80,8 @@ export async function parseJsonBody<T extends z.ZodType>(request: Request, schem
   } catch {
     throw new AppError("bad_request", "The request body is not valid JSON");
   }
+  const nul = nulFields(body);
+  if (Object.keys(nul).length) throw new AppError("bad_request", "Some fields are not valid", { fields: nul });
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new AppError("bad_request", "Some fields are not valid", { fields: fieldErrors(parsed.error.issues) });
   return parsed.data;

@@ -12,6 +12,7 @@ import type { SessionUser } from "./auth.server.ts";
 import { getDb } from "./db.server.ts";
 import { ALLOWED_EXTENSIONS_TEXT, checkLink, extensionOf, isAllowedExtension, sanitiseFilename } from "./domain/evidence-files.ts";
 import { isUuid } from "./domain/ids.ts";
+import { nulFields } from "./domain/text-input.ts";
 import { controlReaderIds, evidenceRequesterFor, evidenceReviewerFor, evidenceUploaderFor, type ControlFacts } from "./domain/permissions.ts";
 import { getEnv } from "./env.server.ts";
 import { AppError, fieldErrors, forbidden, notFound } from "./errors.server.ts";
@@ -51,6 +52,8 @@ export const EvidenceRequestInput = z
   .strict();
 
 export async function createEvidenceRequest(user: SessionUser, controlId: string, raw: unknown, requestId: string | null = null): Promise<EvidenceRequestRow> {
+  const nul = nulFields(raw);
+  if (Object.keys(nul).length) throw new AppError("bad_request", "Check the request", { fields: nul });
   const parsed = EvidenceRequestInput.safeParse(raw);
   if (!parsed.success) throw new AppError("bad_request", "Check the request", { fields: fieldErrors(parsed.error.issues) });
   const db = await getDb();
@@ -111,6 +114,8 @@ export async function uploadEvidence(user: SessionUser, controlId: string, reque
   const upload = await receiveUpload(request, { maxBytes: env.evidence.maxBytes, tmpDir: env.evidence.tmpDir });
   const file = upload.file;
   try {
+    const nul = nulFields(upload.fields);
+    if (Object.keys(nul).length) throw new AppError("bad_request", "Check the upload", { fields: nul });
     const fields = UploadFields.safeParse(upload.fields);
     if (!fields.success) throw new AppError("bad_request", "Check the upload", { fields: fieldErrors(fields.error.issues) });
     const link = fields.data.link ? checkLink(fields.data.link) : null;
@@ -175,6 +180,8 @@ export const ReviewInput = z.discriminatedUnion("decision", [
 
 /** The requesting CSO accepts, or rejects with a reason, an item awaiting review (once: 422 after). */
 export async function reviewEvidence(user: SessionUser, evidenceId: string, raw: unknown, requestId: string | null = null): Promise<EvidenceSummary> {
+  const nul = nulFields(raw);
+  if (Object.keys(nul).length) throw new AppError("bad_request", "Check the review", { fields: nul });
   const parsed = ReviewInput.safeParse(raw);
   if (!parsed.success) throw new AppError("bad_request", "Check the review", { fields: fieldErrors(parsed.error.issues) });
   const db = await getDb();

@@ -3,6 +3,7 @@
 import { data } from "@remix-run/node";
 import type { z } from "zod";
 import { AppError, fieldErrors } from "./errors.server.ts";
+import { nulFields } from "./domain/text-input.ts";
 
 export type FormFailure = { ok: false; formError?: string; errors: Record<string, string>; values: Record<string, string> };
 
@@ -18,6 +19,8 @@ export function parseForm<T extends z.ZodType>(formData: FormData, schema: T): {
     if (typeof value !== "string") continue;
     raw[key] = key in raw ? ([] as unknown[]).concat(raw[key], value) : value;
   }
+  const nul = nulFields(raw);
+  if (Object.keys(nul).length) return { ok: false, errors: nul, values: formValues(formData) };
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, data: parsed.data };
   return { ok: false, errors: fieldErrors(parsed.error.issues), values: formValues(formData) };

@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { fieldsFromValues, formErrors, type FormValues } from "./domain/hazard-form.ts";
 import { HazardInput } from "./domain/hazard-fields.ts";
 import { AppError, fieldErrors } from "./errors.server.ts";
+import { nulFields } from "./domain/text-input.ts";
 import { formValues } from "./forms.server.ts";
 import { HazardPatch } from "./hazards.server.ts";
 
@@ -13,6 +14,8 @@ export type HazardFormFailure = { ok: false; formError?: string; errors: Record<
 type Read<T> = { ok: true; data: T; values: FormValues; causeRows: number[] } | HazardFormFailure;
 
 function validate<T extends z.ZodType>(schema: T, raw: unknown, values: FormValues, causeRows: number[]): Read<z.infer<T>> {
+  const nul = nulFields(raw);
+  if (Object.keys(nul).length) return { ok: false, errors: formErrors(nul, causeRows), values };
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, data: parsed.data, values, causeRows };
   return { ok: false, errors: formErrors(fieldErrors(parsed.error.issues), causeRows), values };

@@ -18,11 +18,12 @@ import { AppError, forbidden } from "./errors.server.ts";
 import type { Tx } from "./hazard-store.server.ts";
 import { requireLog, type LogWithFacts } from "./permissions.server.ts";
 import { initialSnapshot, restore, step } from "./workflows.server.ts";
+import { hasNoNul, NUL_MESSAGE } from "./domain/text-input.ts";
 
 export const LogIssueEventInput = z.strictObject({
   type: z.enum(["SUBMIT_FOR_REVIEW", "ISSUE", "REQUEST_CHANGES", "START_NEW_VERSION"], { message: "type must be SUBMIT_FOR_REVIEW, ISSUE, REQUEST_CHANGES or START_NEW_VERSION" }),
   expectedVersion: z.number({ message: "expectedVersion must be the version you read" }).int().min(0),
-  comment: z.string().trim().max(4000).optional(),
+  comment: z.string().trim().max(4000).refine(hasNoNul, NUL_MESSAGE).optional(),
 });
 export type LogIssueEventInput = z.infer<typeof LogIssueEventInput>;
 

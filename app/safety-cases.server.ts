@@ -20,6 +20,7 @@ import { AppError, forbidden } from "./errors.server.ts";
 import { requireLog } from "./permissions.server.ts";
 import { actorsOf, buildCaseView, otherEligibleSigners, requireCase, restoreCase, type SafetyCaseView } from "./safety-case-view.server.ts";
 import { initialSnapshot, step } from "./workflows.server.ts";
+import { hasNoNul, NUL_MESSAGE } from "./domain/text-input.ts";
 
 export const NewSafetyCase = z.strictObject({
   hazardLogId: z.string().trim().min(1, "Choose a hazard log"),
@@ -61,7 +62,7 @@ export const CaseEventInput = z.strictObject({
   expectedVersion: z.number({ message: "expectedVersion must be the case version you read" }).int().min(1),
   password: z.string().max(1000).optional(),
   meaning: z.enum(SIGNATURE_MEANINGS, { message: `meaning must be one of ${SIGNATURE_MEANINGS.join(", ")}` }).optional(),
-  comment: z.string().trim().max(4000, "Comment must be 4000 characters or fewer").optional(),
+  comment: z.string().trim().max(4000, "Comment must be 4000 characters or fewer").refine(hasNoNul, NUL_MESSAGE).optional(),
   signatories: z.array(SignatoryPair).min(1, "Add at least one signatory").max(50).optional(),
 });
 export type CaseEventInput = z.infer<typeof CaseEventInput>;

@@ -1,4 +1,5 @@
 // The hazard's fields as users and the API know them, with their limits (domain reference §3.7).
+import { hasNoNul, NUL_MESSAGE } from "./text-input.ts";
 import { z } from "zod";
 import { CONTROL_KINDS, CONTROL_STATES, CONTROL_TYPES, HAZARD_STATUSES } from "#db/schema/hazard-logs";
 import { LIKELIHOODS, SEVERITIES } from "./risk.ts";
@@ -24,7 +25,8 @@ export const HAZARD_TYPES = [
 /** §3.7 source of identification. */
 export const SOURCES = ["design", "testing", "live testing", "incident/problem", "staff report", "workshop", "supplier hazard log"] as const;
 
-const text = (max: number) => z.string().trim().max(max, `must be ${max} characters or fewer`);
+// A NUL cannot be stored (PostgreSQL text): refused here too, for imports, which do not come through parseJsonBody or a form.
+const text = (max: number) => z.string().trim().max(max, `must be ${max} characters or fewer`).refine(hasNoNul, NUL_MESSAGE);
 const optionalText = (max: number) => text(max).nullable().optional();
 
 export const AssessmentInput = z

@@ -9,6 +9,8 @@
 //   read            callers whose organisations may read the subject: ok; anyone else 404
 //   owner(roles)    readers with one of `roles` in the subject's owner organisation: ok; other readers 403; others 404
 //   readers(roles)  readers with one of `roles` in any organisation that reads the subject: ok; other readers 403; others 404
+//   showing(roles)  readers with one of `roles` in an organisation owning a log that shows the subject
+//                   (for a log, hazard or case: its owner; for a control: every log it appears in): ok; other readers 403; others 404
 //   ownRole(roles)  a signed-in caller whose (first) membership has one of `roles`: ok; otherwise 403
 // "ok" for a GET is 2xx or a redirect not to /sign-in; for a write it means "got past access
 // control": 2xx, 3xx, 400, 409 or 422 (probes use stale versions where a real write would change
@@ -16,7 +18,7 @@
 
 export type Role = "cso" | "contributor" | "approver" | "viewer" | "admin";
 export type Expect = "ok" | "signin" | 401 | 403 | 404 | 405 | "any";
-export type Subject = "none" | "log" | "hazard" | "case" | "platform" | "organisation";
+export type Subject = "none" | "log" | "hazard" | "case" | "platform" | "organisation" | "control" | "evidence";
 
 export type Rule =
   | { kind: "fixed"; status: Expect }
@@ -24,6 +26,7 @@ export type Rule =
   | { kind: "read" }
   | { kind: "owner"; roles: Role[] }
   | { kind: "readers"; roles: Role[] }
+  | { kind: "showing"; roles: Role[] }
   | { kind: "ownRole"; roles: Role[] };
 
 /** What a probe needs to build a request. */
@@ -55,6 +58,7 @@ const read: Rule = { kind: "read" };
 const owner = (...roles: Role[]): Rule => ({ kind: "owner", roles });
 const readers = (...roles: Role[]): Rule => ({ kind: "readers", roles });
 const ownRole = (...roles: Role[]): Rule => ({ kind: "ownRole", roles });
+const showing = (...roles: Role[]): Rule => ({ kind: "showing", roles });
 
 // Roles, from the README's Decisions: cso edits, assesses, imports, submits, signs; contributor
 // raises and edits drafts; approver signs; viewer reads; admin manages members.
@@ -79,32 +83,37 @@ const hazardPath = (suffix = "") => (c: ProbeContext) => `/hazards/${c.id}${suff
 // --------------------------------------------------------------------------------------------
 // The table. Keys are route file names without the extension.
 
-// Evidence routes (controls and their files) came from a branch built alongside this table: their
-// who-may-what is tested in tests/integration/evidence (cross-organisation 404s, uploader and
-// reviewer roles). Here they are only probed with unknown ids for "never a 5xx, for anyone";
-// giving them a `control` subject in the matrix is still to do.
-const NO_5XX: Rule = fixed("any");
+// Evidence routes: a control of each organisation's log, and an evidence item of each (sent
+// without a request, already accepted), from app/domain/permissions.ts's rules for controls:
+//   read            readers of any log that shows the control (its own log, its hazards' logs and
+//                   every log inheriting those hazards) read it, its evidence and the files; others 404
+//   showing("cso")  requesting evidence: a CSO of an organisation owning a log that shows the control
+//   owner(…)        uploading without a request: a contributor or CSO of the organisation carrying it
+//                   out (the control's owner); reviewing an item sent without a request: the CSO of
+//                   the organisation owning the control's log (the evidence subject's owner)
+// The probes never write: a request names an organisation that is not a reader (400 once past
+// access control), an upload has no description (400), and a review is of an item already accepted (422).
 const evidenceRoutes: Record<string, RouteAccess> = {
   "controls.$id": {
     api: false,
-    loader: { subject: "none", rule: NO_5XX, probe: get((c) => `/controls/${c.id}`) },
-    action: { subject: "none", rule: NO_5XX, probe: post((c) => `/controls/${c.id}`, () => ({ form: { intent: "request", description: "probe" } })) },
+    loader: { subject: "control", rule: read, probe: get((c) => `/controls/${c.id}`) },
+    action: { subject: "control", rule: showing("cso"), probe: post((c) => `/controls/${c.id}`, (c) => ({ form: { intent: "request", fromOrganisationId: c.logId, description: "Access matrix probe" } })) },
   },
   "api.v1.controls.$id.evidence": {
     api: true,
-    loader: { subject: "none", rule: NO_5XX, probe: get((c) => `/api/v1/controls/${c.id}/evidence`) },
-    action: { subject: "none", rule: NO_5XX, probe: post((c) => `/api/v1/controls/${c.id}/evidence`, () => ({ csv: "a,b\n1,2\n" })) },
+    loader: { subject: "control", rule: read, probe: get((c) => `/api/v1/controls/${c.id}/evidence`) },
+    action: { subject: "control", rule: owner(...EDIT), probe: post((c) => `/api/v1/controls/${c.id}/evidence`, () => ({ csv: "a,b\n1,2\n" })) },
   },
   "api.v1.controls.$id.evidence-requests": {
     api: true,
     loader: { subject: "none", rule: fixed(405), probe: get((c) => `/api/v1/controls/${c.id}/evidence-requests`) },
-    action: { subject: "none", rule: NO_5XX, probe: post((c) => `/api/v1/controls/${c.id}/evidence-requests`, () => ({ json: { description: "probe" } })) },
+    action: { subject: "control", rule: showing("cso"), probe: post((c) => `/api/v1/controls/${c.id}/evidence-requests`, (c) => ({ json: { fromOrganisationId: c.logId, description: "Access matrix probe" } })) },
   },
-  "api.v1.evidence.$id.file": { api: true, loader: { subject: "none", rule: NO_5XX, probe: get((c) => `/api/v1/evidence/${c.id}/file`) } },
+  "api.v1.evidence.$id.file": { api: true, loader: { subject: "evidence", rule: read, probe: get((c) => `/api/v1/evidence/${c.id}/file`) } },
   "api.v1.evidence.$id.review": {
     api: true,
     loader: { subject: "none", rule: fixed(405), probe: get((c) => `/api/v1/evidence/${c.id}/review`) },
-    action: { subject: "none", rule: NO_5XX, probe: post((c) => `/api/v1/evidence/${c.id}/review`, () => ({ json: { decision: "accept" } })) },
+    action: { subject: "evidence", rule: owner("cso"), probe: post((c) => `/api/v1/evidence/${c.id}/review`, () => ({ json: { decision: "accept" } })) },
   },
 };
 
@@ -295,6 +304,8 @@ export type Relation = {
   ownerRoles: Role[];
   /** Roles the caller holds in organisations that may read the subject. */
   readerRoles: Role[];
+  /** Roles the caller holds in organisations owning a log that shows the subject. */
+  showingRoles: Role[];
   /** The role of the caller's first membership (bearer tokens act through it). */
   firstRole: Role | null;
 };
@@ -316,6 +327,9 @@ export function expected(route: RouteAccess, access: MethodAccess, r: Relation):
     case "readers":
       if (!r.reads) return 404;
       return r.readerRoles.some((role) => rule.roles.includes(role)) ? "ok" : 403;
+    case "showing":
+      if (!r.reads) return 404;
+      return r.showingRoles.some((role) => rule.roles.includes(role)) ? "ok" : 403;
   }
 }
 

@@ -4,11 +4,13 @@
 // real Request (session cookie for pages, bearer token for the API), checked against the table.
 // Unreadable objects must answer exactly like a random id. Lists must agree with detail.
 import { randomUUID } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { closeTestDb, openTestDb, type Db } from "#tests/setup/test-db.ts";
-import { BASE, bearer, context, settle, sessionUserFor, userId } from "#tests/support/requests.ts";
-import { hazardLogs, hazards, organisations, platforms } from "#db/schema/index.ts";
+import { BASE, bearer, context, jsonRequest, settle, sessionUserFor, userId } from "#tests/support/requests.ts";
+import * as uploadRoute from "#app/routes/api.v1.controls.$id.evidence.ts";
+import * as reviewRoute from "#app/routes/api.v1.evidence.$id.review.ts";
+import { controls, evidenceRequests, hazardControls, hazardLogs, hazards, organisations, platforms } from "#db/schema/index.ts";
 import { startSession } from "#app/auth.server.ts";
 import { createSafetyCase } from "#app/safety-cases.server.ts";
 import { ACCESS_TABLE, classify, expected, type Body, type MethodAccess, type Relation, type Role, type RouteAccess, type Subject } from "./access-table.ts";
@@ -46,11 +48,17 @@ const LOGS = {
 };
 type LogKey = keyof typeof LOGS;
 
-type Target = { subject: Subject; label: string; id: string; logId: string; owner: Org | null; readers: Org[] };
+/** Contract §3's reader list of a log, by scope: written out again here, not asked of the app. */
+function logReaders(scope: "platform" | "shared" | "local", owner: Org): Org[] {
+  return scope === "local" ? [owner, "icb"] : PLATFORM_ORGS;
+}
+
+/** `showing`: organisations owning a log that shows the subject (for logs, hazards and cases: the owner). */
+type Target = { subject: Subject; label: string; id: string; logId: string; owner: Org | null; readers: Org[]; showing: Org[] };
 type Caller = { email: string | null; orgs: [Org, Role][]; cookie: string | null; auth: Record<string, string>; firstOrganisationId: string | null };
 
 let routes: Map<string, RouteModule>;
-const targets: Record<Subject, Target[]> = { none: [], log: [], hazard: [], case: [], platform: [], organisation: [] };
+const targets: Record<Subject, Target[]> = { none: [], log: [], hazard: [], case: [], platform: [], organisation: [], control: [], evidence: [] };
 const callers: Caller[] = [];
 const orgIds = {} as Record<Org, string>;
 let n = 0;
@@ -62,19 +70,22 @@ beforeAll(async () => {
     orgIds[key as Org] = o.id;
   }
   const [platform] = await db.select().from(platforms);
-  targets.none.push({ subject: "none", label: "-", id: randomUUID(), logId: randomUUID(), owner: null, readers: [] });
-  targets.platform.push({ subject: "platform", label: "platform", id: platform.id, logId: platform.id, owner: "supplier", readers: PLATFORM_ORGS });
+  targets.none.push({ subject: "none", label: "-", id: randomUUID(), logId: randomUUID(), owner: null, readers: [], showing: [] });
+  targets.platform.push({ subject: "platform", label: "platform", id: platform.id, logId: platform.id, owner: "supplier", readers: PLATFORM_ORGS, showing: ["supplier"] });
   for (const org of ["icb", "supplier", "harbourside"] as Org[])
-    targets.organisation.push({ subject: "organisation", label: `organisation:${org}`, id: SLUG[org], logId: orgIds[org], owner: org, readers: [org] });
+    targets.organisation.push({ subject: "organisation", label: `organisation:${org}`, id: SLUG[org], logId: orgIds[org], owner: org, readers: [org], showing: [org] });
   const csoOf: Record<LogKey, string> = { supplier: "cso@supplier.example", shared: "cso@icb.example", harbourside: "cso@harbourside.example" };
   for (const [key, log] of Object.entries(LOGS) as [LogKey, (typeof LOGS)[LogKey]][]) {
     const [row] = await db.select().from(hazardLogs).where(eq(hazardLogs.title, log.title));
     const [hazard] = await db.select({ id: hazards.id }).from(hazards).where(and(eq(hazards.hazardLogId, row.id), isNull(hazards.upstreamHazardId))).limit(1);
     const safetyCase = await createSafetyCase(await sessionUserFor(db, csoOf[key]), { hazardLogId: row.id, title: `Access matrix case (${key})` }, null);
-    const base = { owner: log.owner, readers: log.readers, logId: row.id };
+    const base = { owner: log.owner, readers: log.readers, showing: [log.owner], logId: row.id };
     targets.log.push({ ...base, subject: "log", label: `log:${key}`, id: row.id });
     targets.hazard.push({ ...base, subject: "hazard", label: `hazard:${key}`, id: hazard.id });
     targets.case.push({ ...base, subject: "case", label: `case:${key}`, id: safetyCase.id });
+    const control = await controlTarget(row.id, log.owner, key);
+    targets.control.push(control);
+    targets.evidence.push(await evidenceTarget(control, csoOf[key], key));
   }
   callers.push({ email: null, orgs: [], cookie: null, auth: {}, firstOrganisationId: null });
   for (const [email, orgs] of Object.entries(ACCOUNTS)) {
@@ -84,6 +95,55 @@ beforeAll(async () => {
   }
 });
 
+/**
+ * A control of the log's own hazards, carried out by the log's owner (not transferred), with every
+ * log that shows it: its own, its hazards' logs, and the logs inheriting those hazards at any depth.
+ * Its readers are the union of those logs' readers (contract §3); its requesters their owners.
+ */
+async function controlTarget(logId: string, owner: Org, key: LogKey): Promise<Target> {
+  const [row] = await db
+    .select({ id: controls.id, hazardId: hazards.id })
+    .from(controls)
+    .innerJoin(hazardControls, eq(hazardControls.controlId, controls.id))
+    .innerJoin(hazards, eq(hazards.id, hazardControls.hazardId))
+    .where(and(eq(controls.hazardLogId, logId), eq(controls.ownerOrganisationId, orgIds[owner]), isNull(controls.transferredFromControlId), isNull(hazards.upstreamHazardId)))
+    .orderBy(hazards.refNumber)
+    .limit(1);
+  expect(row, `a control of ${key}'s own hazards`).toBeTruthy();
+  // The seed asks for no evidence: an open request would let its target organisation past the upload gate.
+  expect(await db.select({ id: evidenceRequests.id }).from(evidenceRequests).where(eq(evidenceRequests.controlId, row.id))).toEqual([]);
+  const showingLogs = new Set([logId]);
+  let frontier = [row.hazardId];
+  while (frontier.length) {
+    const next = await db.select({ id: hazards.id, logId: hazards.hazardLogId }).from(hazards).where(inArray(hazards.upstreamHazardId, frontier));
+    next.forEach((h) => showingLogs.add(h.logId));
+    frontier = next.map((h) => h.id);
+  }
+  const logRows = await db.select({ scope: hazardLogs.scope, organisationId: hazardLogs.organisationId }).from(hazardLogs).where(inArray(hazardLogs.id, [...showingLogs]));
+  const orgOf = (id: string) => (Object.entries(orgIds).find(([, v]) => v === id)![0]) as Org;
+  const readers = new Set<Org>();
+  const showing = new Set<Org>();
+  for (const l of logRows) {
+    showing.add(orgOf(l.organisationId));
+    logReaders(l.scope, orgOf(l.organisationId)).forEach((o) => readers.add(o));
+  }
+  return { subject: "control", label: `control:${key}`, id: row.id, logId, owner, readers: [...readers], showing: [...showing] };
+}
+
+/** An item sent for the control without a request by its owner's CSO, accepted by that CSO (its reviewer). */
+async function evidenceTarget(control: Target, csoEmail: string, key: LogKey): Promise<Target> {
+  const auth = await bearer(db, csoEmail);
+  const form = new FormData();
+  form.set("description", `Access matrix evidence (${key})`);
+  form.set("file", new File(["Test report: passed.\n"], "report.txt", { type: "text/plain" }));
+  const uploaded = await uploadRoute.action({ request: new Request(`${BASE}/api/v1/controls/${control.id}/evidence`, { method: "POST", headers: auth, body: form }), params: { id: control.id }, context: context() } as never);
+  expect(uploaded.status).toBe(201);
+  const { id } = (await uploaded.json()) as { id: string };
+  const review = await settle(() => reviewRoute.action({ request: jsonRequest(`/api/v1/evidence/${id}/review`, "POST", { decision: "accept" }, auth), params: { id }, context: context() } as never));
+  expect(review.status).toBe(200);
+  return { ...control, subject: "evidence", label: `evidence:${key}`, id };
+}
+
 function relation(caller: Caller, target: Target): Relation {
   const firstOrg = Object.entries(orgIds).find(([, id]) => id === caller.firstOrganisationId)?.[0];
   return {
@@ -91,6 +151,7 @@ function relation(caller: Caller, target: Target): Relation {
     reads: caller.orgs.some(([o]) => target.readers.includes(o)),
     ownerRoles: caller.orgs.filter(([o]) => o === target.owner).map(([, r]) => r),
     readerRoles: caller.orgs.filter(([o]) => target.readers.includes(o)).map(([, r]) => r),
+    showingRoles: caller.orgs.filter(([o]) => target.readers.includes(o) && target.showing.includes(o)).map(([, r]) => r),
     firstRole: caller.orgs.find(([o]) => o === firstOrg)?.[1] ?? null,
   };
 }
@@ -185,13 +246,21 @@ test("every route × role × organisation answers as the access table says; noth
       Object.entries(byRelation).map(([k, v]) => `${k} ${v!.length}`).join(", ") +
       `; cross-organisation successes ${crossOrg.length}; 404-vs-missing comparisons ${randomAnswers.size}; 5xx ${results.filter((r) => r.status >= 500).length}`,
   );
+  const evidenceChecks = results.filter((r) => /^(control|evidence):/.test(r.target));
+  const evidenceBy: Record<string, number> = {};
+  for (const r of evidenceChecks) evidenceBy[r.relation] = (evidenceBy[r.relation] ?? 0) + 1;
+  console.log(
+    `access matrix, evidence routes: ${evidenceChecks.length} checks over ${new Set(evidenceChecks.map((r) => `${r.method} ${r.route}`)).size} route methods × ${callers.length} callers × ${new Set(evidenceChecks.map((r) => r.target)).size} objects (a control and an accepted item of the supplier, shared and Harbourside logs); ` +
+      Object.entries(evidenceBy).map(([k, v]) => `${k} ${v}`).join(", ") +
+      `; cross-organisation successes ${evidenceChecks.filter((r) => r.relation === "unrelated" && r.got === "ok" && r.status < 400).length}; 5xx ${evidenceChecks.filter((r) => r.status >= 500).length}`,
+  );
   expect(failures).toEqual([]);
   expect(crossOrg.map((r) => `${r.method} ${r.route} as ${r.caller} on ${r.target}: ${r.status}`)).toEqual([]);
   expect(notFoundShape).toEqual([]);
   // The other supplier never gets a 2xx on any Wessex object; a trust never reads another trust's local log.
   expect(results.filter((r) => r.caller.endsWith("@othersupplier.example") && r.target !== "-" && r.status < 300)).toEqual([]);
   expect(results.filter((r) => r.caller === "cso@northcliff.example" && r.target.endsWith(":harbourside") && r.method === "GET" && r.status < 300)).toEqual([]);
-}, 180_000);
+}, 480_000);
 
 test("every list agrees with detail: listed logs' hazards open; hazards of unlisted logs answer 404", async () => {
   const hazardLogsRoute = routes.get("api.v1.hazard-logs")!;
