@@ -61,7 +61,7 @@ export function syntheticHazards(n: number): ReportHazard[] {
   });
 }
 
-function reportData(n: number): SafetyCaseReportData {
+export function reportData(n: number): SafetyCaseReportData {
   return {
     case: { id: "case", title: `Synthetic safety case (${n} hazards)`, state: "approved", version: 3, createdAt: "2025-05-01T09:00:00.000Z", organisation: "Acme Health Systems Ltd" },
     log: { title: "Synthetic DCB0129 hazard log", standard: "DCB0129", scope: "platform", owner: "Acme Health Systems Ltd" },
