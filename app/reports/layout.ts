@@ -9,6 +9,7 @@ import PDFDocument from "pdfkit";
 import { utc } from "../components/signature.tsx";
 import { drawWrapped, fontState, linesHeight, wrapCell, type WrappedText } from "./cell-text.ts";
 import { reportFonts } from "./fonts.server.ts";
+import { tuneDocument } from "./pdf-tuning.ts";
 
 export type Doc = PDFKit.PDFDocument;
 
@@ -49,6 +50,7 @@ export function createDoc(meta: ReportMeta): Doc {
   // through JSON.stringify on every cell (most of the time for a large table, measured).
   doc.registerFont(FONT, fonts.body as unknown as PDFKit.Mixins.PDFFontSource, FONT);
   doc.registerFont(BOLD, fonts.bold as unknown as PDFKit.Mixins.PDFFontSource, BOLD);
+  tuneDocument(doc, [FONT, BOLD]); // in this order: pdfkit names the fonts F1, F2, … as they are first used
   doc.font(FONT).fontSize(10).fillColor(COLOURS.text);
   return doc;
 }
