@@ -11,7 +11,8 @@
 //   concatenates the glyph arrays word by word (allocating a fresh array per word, and one per
 //   character to test for a space). Here the same words, the same cached glyph runs and the same
 //   sums, with plain pushes; and the cache of laid-out words is per font for the whole process
-//   (what fontkit returns for a word depends only on the font), capped in size.
+//   (what fontkit returns for a word depends only on the font), capped in size. A line drawn again
+//   reuses its first encoding (glyph ids in this document's font subset).
 //
 // Everything is installed on the document's own objects (instance properties), never on pdfkit's
 // prototypes. pdfkit is pinned to an exact version in package.json: tests/integration/reports
@@ -21,6 +22,7 @@ import type { Doc } from "./layout.ts";
 type Run = { glyphs: { id: number; advanceWidth: number; codePoints: number[] }[]; positions: Record<string, number>[]; advanceWidth: number };
 type EmbeddedFont = {
   font: object;
+  encode(text: string, features?: unknown): [string[], Run["positions"]];
   layoutRun(text: string, features?: unknown): Run;
   layoutCached(text: string): Run;
   layout(text: string, features?: unknown, onlyWidth?: boolean): { glyphs: Run["glyphs"] | null; positions: Run["positions"] | null; advanceWidth: number };
@@ -39,6 +41,8 @@ type Internals = {
 const runs = new WeakMap<object, Map<string, Run>>();
 /** Words kept per font before the cache starts again (a few tens of MB at most). */
 const MAX_WORDS = 100_000;
+/** Encoded lines kept per font and document. */
+const MAX_LINES = 10_000;
 
 /** Operators collected as strings; one Buffer per page and visit, written in the same order. */
 function batchContent(doc: Internals) {
@@ -79,6 +83,19 @@ function tuneFont(font: EmbeddedFont) {
     if (words.size >= MAX_WORDS) words.clear();
     words.set(text, plain);
     return plain;
+  };
+  // The same line drawn again (a label, a rating, a repeated phrase) encodes to the same glyph ids:
+  // its glyphs are already in this document's subset, so the first result is reused. Callers only
+  // read the arrays (pdfkit's _fragment copies them before changing anything).
+  const encode = font.encode;
+  const encoded = new Map<string, [string[], Run["positions"]]>();
+  font.encode = function (text: string, features?: unknown) {
+    if (features) return encode.call(this, text, features);
+    const hit = encoded.get(text);
+    if (hit) return hit;
+    const result = encode.call(this, text);
+    if (encoded.size < MAX_LINES) encoded.set(text, result); // the first lines seen: labels and headers
+    return result;
   };
   // pdfkit's EmbeddedFont.layout, word by word at spaces and tabs, without the per-word copies.
   font.layout = function (text: string, features?: unknown, onlyWidth?: boolean) {
