@@ -7,7 +7,9 @@
 // give byte-identical output. Nothing else in a pdfkit file depends on the time or on chance.
 import PDFDocument from "pdfkit";
 import { utc } from "../components/signature.tsx";
+import { drawWrapped, fontState, linesHeight, wrapCell, type WrappedText } from "./cell-text.ts";
 import { reportFonts } from "./fonts.server.ts";
+import { tuneDocument } from "./pdf-tuning.ts";
 
 export type Doc = PDFKit.PDFDocument;
 
@@ -48,11 +50,14 @@ export function createDoc(meta: ReportMeta): Doc {
   // through JSON.stringify on every cell (most of the time for a large table, measured).
   doc.registerFont(FONT, fonts.body as unknown as PDFKit.Mixins.PDFFontSource, FONT);
   doc.registerFont(BOLD, fonts.bold as unknown as PDFKit.Mixins.PDFFontSource, BOLD);
+  tuneDocument(doc, [FONT, BOLD]); // in this order: pdfkit names the fonts F1, F2, … as they are first used
   doc.font(FONT).fontSize(10).fillColor(COLOURS.text);
   return doc;
 }
 
 export const contentWidth = (doc: Doc) => doc.page.width - doc.page.margins.left - doc.page.margins.right;
+/** pdfkit's page.contentHeight (not in its type definitions). */
+const pageContentHeight = (doc: Doc) => doc.page.height - doc.page.margins.top - doc.page.margins.bottom;
 const bottomLimit = (doc: Doc) => doc.page.height - doc.page.margins.bottom;
 
 export function newPage(doc: Doc, layout: "portrait" | "landscape" = "portrait") {
@@ -106,63 +111,125 @@ export function clip(text: string, max = MAX_CELL_CHARS): string {
 }
 
 const cellText = (c: Cell) => clip(typeof c === "string" ? c : c.text);
-
-function rowHeight(doc: Doc, columns: Column[], row: Cell[], size: number) {
-  let h = 0;
-  row.forEach((c, i) => {
-    doc.font(typeof c !== "string" && c.bold ? BOLD : FONT).fontSize(size);
-    const text = cellText(c);
-    h = Math.max(h, (text ? doc.heightOfString(text, { width: columns[i].width - 2 * PAD }) : 0) + 2 * PAD);
-  });
-  doc.font(FONT);
-  return h;
-}
-
-function toCell(c: Cell, col: Column, size: number): PDFKit.Mixins.CellOptions {
-  const bold = typeof c !== "string" && c.bold;
-  return {
-    text: cellText(c),
-    backgroundColor: typeof c === "string" ? undefined : c.fill,
-    font: { src: bold ? BOLD : FONT, size },
-    align: { x: col.align ?? "left", y: "top" },
-  };
-}
+const cellFont = (c: Cell) => (typeof c !== "string" && c.bold ? BOLD : FONT);
 
 /**
- * A table drawn with pdfkit's doc.table(), one table per page so the header row repeats on every
- * page (pdfkit does not repeat it). Rows are measured first; a row that does not fit starts a new
- * page (same orientation) with the header again. Yields to the event loop every `breatheEvery` rows.
+ * A table drawn as pdfkit's doc.table() draws it (cell fill, 0.5pt border, clipped text with 3pt
+ * padding), one table per page so the header row repeats on every page (pdfkit does not repeat it).
+ * Each cell's text is wrapped once (app/reports/cell-text.ts) and that serves the page-break check,
+ * the row height and the drawing. A row that does not fit starts a new page (same orientation) with
+ * the header again. Yields to the event loop every `breatheEvery` rows.
  */
 export async function table(doc: Doc, columns: Column[], rows: Cell[][], opts: { size?: number; breatheEvery?: number } = {}) {
   const size = opts.size ?? 8;
   const header: Cell[] = columns.map((c) => ({ text: c.header, bold: true, fill: COLOURS.headerFill }));
-  const headerHeight = rowHeight(doc, columns, header, size);
-  const start = () => {
-    const t = doc.table({
-      position: { x: doc.page.margins.left, y: doc.y },
-      columnStyles: columns.map((c) => ({ width: c.width })),
-      defaultStyle: { padding: [PAD, PAD, PAD, PAD], border: 0.5, borderColor: COLOURS.rule, textColor: COLOURS.text },
-    });
-    t.row(header.map((c, i) => ({ ...toCell(c, columns[i], size), type: "TH" })));
-    return t;
-  };
+  const grid = new Grid(doc, columns, size);
   const orientation = () => (doc.page.width > doc.page.height ? "landscape" : "portrait");
-  if (doc.y + headerHeight + 20 > bottomLimit(doc)) newPage(doc, orientation());
-  let t = start();
+  if (doc.y + grid.breakHeight(header) + 20 > bottomLimit(doc)) newPage(doc, orientation());
+  grid.start();
+  grid.row(header);
   for (let i = 0; i < rows.length; i++) {
-    const h = rowHeight(doc, columns, rows[i], size) + 2; // slack: pdfkit measures with its own rounding
+    const h = grid.breakHeight(rows[i]) + 2; // slack: pdfkit measures with its own rounding
     if (doc.y + h > bottomLimit(doc)) {
-      t.end();
       newPage(doc, orientation());
-      t = start();
+      grid.start();
+      grid.row(header);
     }
-    t.row(rows[i].map((c, j) => toCell(c, columns[j], size)));
+    grid.row(rows[i]);
     if (opts.breatheEvery && i % opts.breatheEvery === opts.breatheEvery - 1) await breathe();
   }
-  t.end();
   doc.x = doc.page.margins.left;
-  doc.moveDown(0.6);
+  doc.moveDown(0.6); // in the font size the last row was measured in (10 when it went to a new page)
   doc.font(FONT).fontSize(10).fillColor(COLOURS.text);
+}
+
+/**
+ * The arithmetic of pdfkit 0.20's table (column x positions, row y positions, auto row height as
+ * the tallest cell's text plus padding, its own page break and clamping) with the drawing calls
+ * of its renderCell, in the same order, so the output is the same as doc.table()'s.
+ */
+class Grid {
+  private xs: number[] = [];
+  private top = 0;
+  constructor(
+    private doc: Doc,
+    private columns: Column[],
+    private size: number,
+  ) {}
+
+  /** A new table at the current position (one per page). */
+  start() {
+    let x = this.doc.page.margins.left;
+    this.xs = this.columns.map((c) => {
+      const at = x;
+      x += c.width;
+      return at;
+    });
+    this.top = this.doc.y;
+  }
+
+  private wrap(c: Cell, i: number): WrappedText | null {
+    const text = cellText(c);
+    if (!text) return null;
+    this.doc.font(cellFont(c)).fontSize(this.size);
+    return wrapCell(this.doc, text, this.columns[i].width - PAD - PAD, pageContentHeight(this.doc) - PAD - PAD, this.columns[i].align ?? "left");
+  }
+
+  /** The row's height as heightOfString() measures it from the current y: what decides a page break. */
+  breakHeight(row: Cell[]) {
+    let h = 0;
+    row.forEach((c, i) => {
+      const wrapped = this.wrap(c, i);
+      h = Math.max(h, (wrapped ? linesHeight(wrapped.fullLines, this.doc.currentLineHeight(true), this.doc.y) : 0) + 2 * PAD);
+    });
+    this.doc.font(FONT);
+    return h;
+  }
+
+  row(row: Cell[]) {
+    const doc = this.doc;
+    const before = fontState(doc); // restored at the end, as pdfkit's table does
+    const wrapped = row.map((c, i) => this.wrap(c, i));
+    let height = 0;
+    row.forEach((c, i) => {
+      const w = wrapped[i];
+      doc.font(cellFont(c)).fontSize(this.size);
+      const textHeight = w ? Math.min(linesHeight(w.lines.length, doc.currentLineHeight(true)), pageContentHeight(doc) - PAD - PAD) : 0;
+      height = Math.max(height, textHeight + PAD + PAD);
+    });
+    let y = this.top;
+    let advance = height;
+    if (height > pageContentHeight(doc)) {
+      console.warn("Table row taller than the page: clamped");
+      advance = doc.page.maxY() - y;
+    } else if (y + height >= doc.page.maxY()) {
+      y = doc.page.margins.top;
+      doc.continueOnNewPage();
+    }
+    row.forEach((c, i) => {
+      const x = this.xs[i];
+      const width = this.columns[i].width;
+      const fill = typeof c === "string" ? undefined : c.fill;
+      if (fill != null) doc.save().fillColor(fill).rect(x, y, width, height).fill().restore();
+      doc.save().lineWidth(0.5).strokeColor(COLOURS.rule).rect(x, y, width, height).stroke().restore();
+      const w = wrapped[i];
+      if (!w) return;
+      doc.font(cellFont(c)).fontSize(this.size);
+      const align = this.columns[i].align ?? "left";
+      const room = width - PAD - PAD;
+      const shift = (room - w.width) * (align === "right" ? 1 : align === "center" ? 0.5 : 0);
+      const textHeight = Math.min(linesHeight(w.lines.length, doc.currentLineHeight(true)), height - PAD - PAD);
+      doc.save().rect(x + PAD, y + PAD, room, height - PAD - PAD).clip();
+      doc.fillColor(COLOURS.text).strokeColor("black");
+      if (w.width) drawWrapped(doc, w, x + PAD + shift, y + PAD, textHeight, align);
+      else doc.text(cellText(c), x + PAD + shift, y + PAD, { align, ellipsis: true, stroke: false, fill: true, width: w.width, height: textHeight }); // only zero-width text: as pdfkit draws it
+      doc.restore();
+    });
+    doc.font(before.family).fontSize(before.size);
+    this.top = y + advance;
+    doc.x = this.xs[0];
+    doc.y = this.top;
+  }
 }
 
 /** Label/value pairs as a two-column table (document control, system description). */
