@@ -352,6 +352,8 @@ export async function generateEstate(db: Db, opts: { seed?: number; size?: Estat
     if (own) ownRows += part.rows.length;
     nextRef.set(l.id, (await logNext(l)) + part.rows.length);
   };
+  // The demo shared log's hazards, read before the generated ones join it: new trust logs inherit them too.
+  const demoShared = await db.select().from(s.hazards).where(eq(s.hazards.hazardLogId, logs[0].shared.id));
   for (const [p, pl] of logs.entries()) {
     const supplierNew = ownHazards(pl.supplier, await logNext(pl.supplier), ownSupplier[p] - (p === 0 ? Number(demoSupplier) : 0), p === 0 ? 0.02 : 0.01);
     await write(pl.supplier, supplierNew, true);
@@ -361,10 +363,9 @@ export async function generateEstate(db: Db, opts: { seed?: number; size?: Estat
     await write(pl.shared, sharedNew, true);
     const sharedUps = [...sharedCopies.ups, ...sharedNew.ups];
     // A new trust log inherits the shared log's demo hazards too; the demo trust logs have them already.
-    const demoShared = p === 0 ? await db.select().from(s.hazards).where(eq(s.hazards.hazardLogId, pl.shared.id)) : [];
     for (const local of pl.locals) {
       const isNew = newLogs.includes(local);
-      if (isNew && demoShared.length) {
+      if (p === 0 && isNew && demoShared.length) {
         const views = await buildDemoUpstreams(db, demoShared);
         await write(local, copies(local, await logNext(local), views), false);
       }
@@ -376,6 +377,11 @@ export async function generateEstate(db: Db, opts: { seed?: number; size?: Estat
   await copyRows(db, s.controls, allControls);
   await copyRows(db, s.hazardControls, allLinks);
   for (const [id, next] of nextRef) await db.update(s.hazardLogs).set({ nextRefNumber: next }).where(eq(s.hazardLogs.id, id));
+  // Inheritance as the app keeps it: every inheriting log holds exactly one copy of each upstream hazard.
+  const rowsOf = (r: unknown) => ((r as { rows?: Record<string, unknown>[] }).rows ?? (r as Record<string, unknown>[]));
+  const [dup] = rowsOf(await db.execute(sql`select count(*)::int as n from (select 1 from hazards where upstream_hazard_id is not null group by hazard_log_id, upstream_hazard_id having count(*) > 1) d`));
+  const [missing] = rowsOf(await db.execute(sql`select count(*)::int as n from hazards u join hazard_logs d on d.upstream_log_id = u.hazard_log_id where not exists (select 1 from hazards c where c.hazard_log_id = d.id and c.upstream_hazard_id = u.id)`));
+  if (Number(dup.n) || Number(missing.n)) throw new Error(`generated inheritance is wrong: ${dup.n} duplicate copies, ${missing.n} missing copies`);
   counts.hazard_rows = hazardRows;
   counts.own_hazards_generated = ownRows;
   counts.controls_generated = allControls.length;
