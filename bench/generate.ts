@@ -36,7 +36,6 @@ import { seedDemo } from "#db/seed.ts";
 import demo from "#db/seed-data/demo-hazards.json" with { type: "json" };
 import { entryHash, GENESIS_HASH, type AuditEntry } from "#app/audit.server.ts";
 import { logContent } from "#app/baselines.server.ts";
-import { hashPassword } from "#app/password.server.ts";
 import { assessmentColumns, formatRef, loadRiskScheme, searchTextOf } from "#app/hazard-store.server.ts";
 import { LIKELIHOODS, SEVERITIES, type RiskScheme } from "#app/domain/risk.ts";
 import { defaultSignatories } from "#app/domain/signatories.ts";
@@ -126,7 +125,6 @@ export async function generateEstate(db: Db, opts: { seed?: number; size?: Estat
 
   // --- Organisations, people, platforms, deployments, logs.
   await seedDemo(db, { password: ESTATE_PASSWORD });
-  const passwordHash = await hashPassword(ESTATE_PASSWORD);
   const orgs = await db.select().from(s.organisations);
   const bySlug = (slug: string) => orgs.find((o) => o.slug === slug)!;
   const icb = bySlug("wessex-coast-icb");
@@ -135,6 +133,8 @@ export async function generateEstate(db: Db, opts: { seed?: number; size?: Estat
   const scheme: RiskScheme = await loadRiskScheme(db, demoLogs[0].riskSchemeId);
   const [icbApprover] = await db.select().from(s.users).where(eq(s.users.email, "approver@icb.example"));
   const [icbCso] = await db.select().from(s.users).where(eq(s.users.email, "cso@icb.example"));
+  // The demo accounts' password hash, reused (argon2id is slow by design): everyone signs in alike.
+  const passwordHash = icbCso.passwordHash;
 
   const newOrgs: (typeof s.organisations.$inferInsert)[] = [];
   const newUsers: (typeof s.users.$inferInsert)[] = [];
