@@ -130,12 +130,14 @@ export async function benchHttp(p: PreparedEstate, opts: { requests: number; log
     app = await startApp({ env: p.env, timeoutMs: 180_000 });
     // cold_start_ms is the embedded database's figure (the issue's); on PostgreSQL it is only informative.
     push({ metric: kind === "pglite" ? "cold_start_ms" : "cold_start_postgres_ms", value: app.startupMs, unit: "ms", db: kind, note: "spawn to first 200 on /healthz; estate already generated and migrated" });
+    // A page failing here is a finding about the app at this size, reported (smoke_pages_failed), not a reason to stop.
+    const failed: { path: string; as: string; status: number }[] = [];
     for (const page of p.smoke) {
       const res = await fetch(`${app.baseUrl}${page.path}`, { headers: { Cookie: p.cookies[page.as] } });
-      if (res.status !== 200) throw new Error(`smoke check: GET ${page.path} as ${page.as} answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
+      if (res.status !== 200) failed.push({ path: page.path, as: page.as, status: res.status });
       await res.arrayBuffer();
     }
-    log(`[bench] ${kind}: ${p.smoke.length} pages render on the generated estate (${p.smoke.map((x) => x.path.split("/")[1]).join(", ")})`);
+    push({ metric: "smoke_pages_failed", value: failed.length, unit: "pages", db: kind, checked: p.smoke.map((x) => x.path), failed });
     const page = `${app.baseUrl}/hazard-logs/${p.estate.supplierLogId}`;
     const cookie = { Cookie: p.cookies.supplier };
     const first = await load(page, { connections: 20, amount: opts.requests, headers: cookie, warmup: 20 });
@@ -146,8 +148,16 @@ export async function benchHttp(p: PreparedEstate, opts: { requests: number; log
     const raw = percentile(p.rawTimes, 50);
     push({ metric: "raw_query_ratio", value: round1(api.p50 / raw), unit: "x", db: kind, api_p50_ms: api.p50, sql_p50_ms: round1(raw), rows: 50 });
     const amount = Math.max(10, Math.round(opts.requests / 20));
-    const r = await load(`${app.baseUrl}/api/v1/platforms/${p.estate.platformId}/rollup`, { connections: 1, amount, headers: { Authorization: `Bearer ${p.tokens.icb}` }, warmup: 3 });
-    push({ metric: "rollup_p95_ms", value: r.p95, unit: "ms", db: kind, p50_ms: r.p50, max_ms: r.max, requests: r.requests, connections: 1, trusts: p.estate.size.trusts, supplier_hazards: hazards, hazard_rows_total: p.estate.counts.hazards_total_rows });
+    const rollupUrl = `${app.baseUrl}/api/v1/platforms/${p.estate.platformId}/rollup`;
+    const rollupFacts = { trusts: p.estate.size.trusts, supplier_hazards: hazards, hazard_rows_total: p.estate.counts.hazards_total_rows };
+    try {
+      const r = await load(rollupUrl, { connections: 1, amount, headers: { Authorization: `Bearer ${p.tokens.icb}` }, warmup: 3 });
+      push({ metric: "rollup_p95_ms", value: r.p95, unit: "ms", db: kind, p50_ms: r.p50, max_ms: r.max, requests: r.requests, connections: 1, ...rollupFacts });
+    } catch (error) {
+      // Not a figure: the roll-up did not answer 200 at this size (the body says why).
+      const res = await fetch(rollupUrl, { headers: { Authorization: `Bearer ${p.tokens.icb}` } });
+      push({ metric: "rollup_p95_ms", value: null as unknown as number, unit: "ms", db: kind, error: String(error).slice(0, 300), status: res.status, body: (await res.text()).slice(0, 500), ...rollupFacts });
+    }
   } finally {
     await app?.stop();
   }
