@@ -1,15 +1,17 @@
 // `npm run bench` (the issue's sizes) or `npm run bench -- --quick` (one tenth of every size, about
 // a minute on 2 idle cores): one JSON object per metric on stdout ({ metric, value, unit, ... }),
 // all of them in bench/results.json; progress on stderr. PGlite always; PostgreSQL too when
-// DATABASE_URL is set (scratch databases on that server, dropped afterwards). Needs `npm run build`
-// (the HTTP metrics run against the built app). `--only http,signoff,…` runs some groups only.
+// DATABASE_URL is set (scratch databases on that server, dropped afterwards; `--engine postgres`
+// for PostgreSQL only). Needs `npm run build` (the HTTP metrics run against the built app).
+// `--only http,audit,signoff,reports,import` runs some groups only. The HTTP and audit groups run
+// on the estate bench/generate.ts writes (full size, or one tenth with --quick).
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { loadavg, cpus } from "node:os";
 import { fileURLToPath } from "node:url";
-import { benchAuditVerify } from "./audit-verify.ts";
 import { postgresConfigured, type BenchMetric, type Engine } from "./common.ts";
-import { benchHttp, type HttpSize } from "./http.ts";
+import { ESTATE_FULL, ESTATE_QUICK } from "./generate.ts";
+import { benchHttp, estateAuditVerify, estateMetrics, prepareEstate } from "./http.ts";
 import { benchReports } from "./reports.ts";
 import { benchSignOff } from "./sign-off.ts";
 
@@ -18,10 +20,10 @@ const onlyArg = process.argv.indexOf("--only");
 const only = onlyArg > 0 ? new Set(process.argv[onlyArg + 1].split(",")) : null;
 const wanted = (group: string) => !only || only.has(group);
 const log = (line: string) => console.error(line);
-const engines: Engine[] = postgresConfigured() ? ["pglite", "postgres"] : ["pglite"];
+const engineArg = process.argv.indexOf("--engine");
+const engines: Engine[] = (postgresConfigured() ? ["pglite", "postgres"] as Engine[] : ["pglite"] as Engine[]).filter((e) => engineArg < 0 || process.argv[engineArg + 1].split(",").includes(e));
 const scale = (n: number) => (quick ? Math.max(1, Math.round(n / 10)) : n);
 
-const size: HttpSize = { hazards: scale(5000), rollup: { trusts: scale(40), supplierHazards: scale(300) }, requests: scale(1000) };
 const metrics: BenchMetric[] = [];
 const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
 const emit = (group: string, ms: BenchMetric[]) => {
@@ -52,9 +54,18 @@ log(`[bench] ${quick ? "quick" : "full"} run on ${cpus().length} cores, engines 
 if (!existsSync(new URL("../build/server/index.js", import.meta.url))) throw new Error("build/server/index.js is missing: run `npm run build` first");
 
 for (const kind of engines) {
-  if (wanted("http")) emit(`http (${kind})`, await benchHttp(kind, size, log));
+  // One generated estate per engine (bench/generate.ts) serves the HTTP metrics and the audit verification.
+  if (wanted("http") || wanted("audit")) {
+    const estate = await prepareEstate(kind, quick ? ESTATE_QUICK : ESTATE_FULL, log);
+    try {
+      emit(`estate (${kind})`, estateMetrics(estate));
+      if (wanted("http")) emit(`http (${kind})`, await benchHttp(estate, { requests: scale(1000), log }));
+      if (wanted("audit")) emit(`audit (${kind})`, await estateAuditVerify(estate, { runs: quick ? 1 : 2 }));
+    } finally {
+      await estate.drop();
+    }
+  }
   if (wanted("signoff")) emit(`sign-off (${kind})`, await benchSignOff(kind, { cases: scale(50), log }));
-  if (wanted("audit")) emit(`audit (${kind})`, await benchAuditVerify(kind, { entries: scale(100_000), runs: quick ? 1 : 3 }));
 }
 if (wanted("reports")) emit("reports", await benchReports({ sizes: [scale(1000)], table: scale(1000), log }));
 if (wanted("import")) emit("import/export", importExport(scale(5000)));
