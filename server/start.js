@@ -26,6 +26,9 @@ const server = express();
 server.disable("x-powered-by");
 server.set("trust proxy", process.env.TRUST_PROXY === "true");
 server.use(compression());
+// Row-level security: each request runs in its own scope; requireUser / requireApiUser name the
+// caller there, and the database shows that caller only its organisations' rows (db/request-scope.ts).
+server.use((req, res, next) => app.runInRequestScope(next));
 server.use((req, res, next) => {
   res.locals.cspNonce = randomBytes(16).toString("base64");
   res.locals.requestId = randomUUID();
