@@ -4,6 +4,9 @@
 // permissions.ts lets that caller read; the unrelated supplier sees nothing of the platform.
 // Runs on PGlite (npm test) and PostgreSQL (npm run test:pg).
 import { sql } from "drizzle-orm";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS } from "#db/seed.ts";
 import { currentCaller, runInRequestScope } from "#db/request-scope.ts";
@@ -106,6 +109,37 @@ describe("a query bypassing the application filter, as each demo account", () =>
 });
 
 describe("the request path", () => {
+  it("server/start.js's middleware keeps the scope through compression, static files and the route, which names the caller", async () => {
+    const express = (await import("express")).default;
+    const compression = (await import("compression")).default;
+    const { requestScope } = await import("../../../server/request-scope.js");
+    const entry = await import("#app/entry.server.tsx");
+    const headers = await bearer(db, "cso@harbourside.example");
+    const user = await sessionUserFor(db, "cso@harbourside.example");
+    const readable = (await loadLogsWithFacts(db)).filter((l) => canReadLog(user.memberships, l.facts)).map((l) => l.id).sort();
+    // The same order of middleware as server/start.js; a static folder that misses, so the request
+    // reaches the route through an fs callback, as every page and API call does.
+    const app = express();
+    app.use(compression());
+    app.use(requestScope(entry));
+    app.use(express.static(join(tmpdir(), "cswf-no-such-static-folder")));
+    app.get("/probe", (req, res, next) => {
+      void (async () => {
+        const response = await hazardLogsApi({ request: new Request(`${BASE}/api/v1/hazard-logs`, { headers }), params: {}, context: context() } as never);
+        const rows = await queryRows<{ id: string }>(db, sql`select id from hazard_logs`);
+        res.json({ status: response.status, caller: currentCaller(), logs: rows.map((r) => r.id).sort() });
+      })().catch(next);
+    });
+    const server = app.listen(0);
+    try {
+      const { port } = server.address() as AddressInfo;
+      const body = await (await fetch(`http://127.0.0.1:${port}/probe`)).json();
+      expect(body).toEqual({ status: 200, caller: user.memberships.map((m) => m.organisationId), logs: readable });
+    } finally {
+      server.close();
+    }
+  });
+
   it("requireApiUser names the caller in the request scope that server/start.js enters", async () => {
     const headers = await bearer(db, "cso@othersupplier.example");
     const user = await sessionUserFor(db, "cso@othersupplier.example");
