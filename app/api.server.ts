@@ -3,7 +3,7 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import { apiTokens, users } from "#db/schema/index.ts";
-import { getSessionUser, hashToken, loadMemberships, type SessionUser } from "./auth.server.ts";
+import { actingAsCaller, getSessionUser, hashToken, loadMemberships, type SessionUser } from "./auth.server.ts";
 import { getDb } from "./db.server.ts";
 import { AppError, fieldErrors } from "./errors.server.ts";
 import { nulFields } from "./domain/text-input.ts";
@@ -57,13 +57,13 @@ export async function requireApiUser(request: Request): Promise<SessionUser> {
       .where(and(eq(apiTokens.tokenHash, hashToken(match[1])), isNull(apiTokens.revokedAt), gt(apiTokens.expiresAt, new Date()), eq(users.active, true)));
     if (!row) throw new AppError("unauthorised", "The token is unknown, expired or revoked");
     const memberships = await loadMemberships(db, row.user.id);
-    return { id: row.user.id, email: row.user.email, name: row.user.name, memberships, activeOrganisationId: memberships[0]?.organisationId ?? null, sessionIdHash: null };
+    return actingAsCaller({ id: row.user.id, email: row.user.email, name: row.user.name, memberships, activeOrganisationId: memberships[0]?.organisationId ?? null, sessionIdHash: null });
   }
   const user = await getSessionUser(request);
   if (!user) throw new AppError("unauthorised", "Sign in or send a bearer token");
   if (!["GET", "HEAD"].includes(request.method) && !isSameOrigin(request))
     throw new AppError("forbidden", "Cross-origin requests with a session cookie are refused");
-  return user;
+  return actingAsCaller(user);
 }
 
 export const MAX_JSON_BYTES = 1_000_000;

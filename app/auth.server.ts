@@ -6,6 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { memberships, organisations, sessions, users } from "#db/schema/index.ts";
 import type { Db } from "#db/client.ts";
 import type { Role } from "#db/schema/organisations";
+import { setCaller } from "#db/request-scope.ts";
 import { getDb } from "./db.server.ts";
 import { getEnv } from "./env.server.ts";
 import { AppError } from "./errors.server.ts";
@@ -122,10 +123,19 @@ export async function getSessionUser(request: Request): Promise<SessionUser | nu
 
 export async function requireUser(request: Request): Promise<SessionUser> {
   const user = await getSessionUser(request);
-  if (user) return user;
+  if (user) return actingAsCaller(user);
   const url = new URL(request.url);
   const redirectTo = `${url.pathname}${url.search}`;
   throw redirect(redirectTo === "/" ? "/sign-in" : `/sign-in?redirectTo=${encodeURIComponent(redirectTo)}`);
+}
+
+/**
+ * From here on the request's database queries run as this user's organisations (all of them, not
+ * only the active one): row-level security, the second line behind permissions.ts (db/request-scope.ts).
+ */
+export function actingAsCaller(user: SessionUser): SessionUser {
+  setCaller(user.memberships.map((m) => m.organisationId));
+  return user;
 }
 
 export async function setActiveOrganisation(user: SessionUser, organisationId: string) {

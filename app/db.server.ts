@@ -9,7 +9,7 @@ const g = globalThis as unknown as { __db?: Promise<OpenDb>; __dbShutdownHooked?
 export function getOpenDb(): Promise<OpenDb> {
   if (!g.__db) {
     const env = getEnv();
-    g.__db = openDb(env.databaseUrl);
+    g.__db = openDb(env.databaseUrl, { role: "app" }); // migrates as the owner, then acts as cswf_app (row-level security)
     hookShutdown();
   }
   return g.__db;

@@ -8,6 +8,9 @@ import { NonceProvider } from "./nonce.tsx";
 
 // The HTTP server (server/start.js) calls this before it listens.
 export { prepareDatabase } from "./db.server.ts";
+// ... and runs every request inside this scope, which requireUser / requireApiUser fill with the
+// caller's organisations for row-level security (db/request-scope.ts).
+export { runInRequestScope } from "#db/request-scope.ts";
 // For server/report-worker.js: large reports render in a worker thread with this same code.
 export { renderJobBytes } from "./reports/render-job.ts";
 

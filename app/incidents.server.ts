@@ -6,6 +6,7 @@
 import { desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { hazards, incidents, organisations } from "#db/schema/index.ts";
+import { asService } from "#db/request-scope.ts";
 import type { SessionUser } from "./auth.server.ts";
 import { appendAudit } from "./audit.server.ts";
 import { looksLikeNhsNumber } from "./domain/incident-text.ts";
@@ -73,14 +74,19 @@ export async function recordIncident(user: SessionUser, hazardId: string, input:
 /** Incidents on the hazard's family, newest first, and whether the hazard needs review because of them. */
 export async function incidentsFor(user: SessionUser, hazardId: string): Promise<{ incidents: IncidentView[]; needsReview: boolean }> {
   const { db, row } = await requireHazard(user, hazardId);
-  const family = await familyOf(db, row.id);
-  const rows = await db
-    .select({ i: incidents, org: organisations.name, logId: hazards.hazardLogId })
-    .from(incidents)
-    .innerJoin(organisations, eq(organisations.id, incidents.organisationId))
-    .innerJoin(hazards, eq(hazards.id, incidents.hazardId))
-    .where(inArray(incidents.hazardId, family))
-    .orderBy(desc(incidents.createdAt));
+  // The family reaches into logs the caller may not read (another trust's copy of the hazard): read
+  // it as the service, past row-level security; below, a description shows only where the caller
+  // may read the hazard it was recorded against (canReadLog), the rest only that it happened.
+  const rows = await asService(async () => {
+    const family = await familyOf(db, row.id);
+    return db
+      .select({ i: incidents, org: organisations.name, logId: hazards.hazardLogId })
+      .from(incidents)
+      .innerJoin(organisations, eq(organisations.id, incidents.organisationId))
+      .innerJoin(hazards, eq(hazards.id, incidents.hazardId))
+      .where(inArray(incidents.hazardId, family))
+      .orderBy(desc(incidents.createdAt));
+  });
   const logs = new Map((await loadLogsWithFacts(db, [...new Set(rows.map((r) => r.logId))])).map((l) => [l.id, l]));
   const views = rows.map(({ i, org, logId }) => {
     const readable = logs.has(logId) && canReadLog(user.memberships, logs.get(logId)!.facts);

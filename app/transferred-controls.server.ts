@@ -4,6 +4,7 @@
 // canSeeObligationProgress in app/domain/permissions.ts.
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import { controls, hazardControls, hazards, organisations, platforms } from "#db/schema/index.ts";
+import { asService } from "#db/request-scope.ts";
 import type { SessionUser } from "./auth.server.ts";
 import { getDb } from "./db.server.ts";
 import { isUuid } from "./domain/ids.ts";
@@ -36,13 +37,16 @@ export async function platformTransferredControls(user: SessionUser, platformId:
     .innerJoin(hazards, eq(hazards.id, hazardControls.hazardId))
     .where(and(inArray(controls.hazardLogId, readable.map((l) => l.id)), eq(controls.transferred, true), eq(controls.hazardLogId, hazards.hazardLogId)));
   const upstreamSources = sources.filter((s) => s.control.transferredFromControlId === null);
+  // The obligations sit in the deploying organisations' local logs, which the transferring
+  // organisation may not read as a whole: read them as the service (past row-level security) and
+  // show each only where canSeeObligationProgress says so (below).
   const obligations = upstreamSources.length
-    ? await db
+    ? await asService(() => db
         .select({ control: controls, hazardId: hazards.id, ref: hazards.ref })
         .from(controls)
         .innerJoin(hazardControls, eq(hazardControls.controlId, controls.id))
         .innerJoin(hazards, eq(hazards.id, hazardControls.hazardId))
-        .where(and(isNotNull(controls.transferredFromControlId), inArray(controls.transferredFromControlId, upstreamSources.map((s) => s.control.id))))
+        .where(and(isNotNull(controls.transferredFromControlId), inArray(controls.transferredFromControlId, upstreamSources.map((s) => s.control.id)))))
     : [];
   const orgRows = await db.select({ id: organisations.id, name: organisations.name }).from(organisations).where(inArray(organisations.id, [...new Set([...deployers, ...upstreamSources.map((s) => s.control.ownerOrganisationId)])]));
   const orgName = new Map(orgRows.map((o) => [o.id, o.name]));

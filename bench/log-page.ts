@@ -10,6 +10,7 @@ import { eq } from "drizzle-orm";
 import { openDb, type OpenDb } from "#db/client.ts";
 import { users } from "#db/schema/index.ts";
 import { seedDemo } from "#db/seed.ts";
+import { runInRequestScope } from "#db/request-scope.ts";
 import { startSession } from "#app/auth.server.ts";
 import { useDatabase } from "#app/db.server.ts";
 import { loader as logPage } from "#app/routes/hazard-logs.$id.tsx";
@@ -31,14 +32,15 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const round = (x: number) => Math.round(x * 10) / 10;
 
 async function openBenchDb(kind: "pglite" | "postgres"): Promise<{ open: OpenDb; drop: () => Promise<void> }> {
-  if (kind === "pglite") return { open: await openDb("pglite://memory"), drop: async () => undefined };
+  // As the server does: the app role, under row-level security (db/client.ts).
+  if (kind === "pglite") return { open: await openDb("pglite://memory", { role: "app" }), drop: async () => undefined };
   const url = new URL(process.env.DATABASE_URL!);
   const name = `${decodeURIComponent(url.pathname.slice(1)) || "postgres"}_bench_${process.pid}`.slice(0, 63);
   const admin = postgres(url.toString(), { max: 1, onnotice: () => {} });
   await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await admin.unsafe(`CREATE DATABASE "${name}"`);
   url.pathname = `/${name}`;
-  const open = await openDb(url.toString());
+  const open = await openDb(url.toString(), { role: "app" });
   return {
     open,
     drop: async () => {
@@ -62,7 +64,10 @@ export async function benchLogPage(kind: "pglite" | "postgres", opts: { requests
     const [icbCso] = await open.db.select().from(users).where(eq(users.email, "cso@icb.example"));
     const cookie = (await startSession(new Request("http://bench.local/"), icbCso.id)).split(";")[0];
 
-    const call = async (s: (typeof SCENARIOS)[number]) => {
+    // Each call in a request scope, as server/start.js runs a request: requireUser names the
+    // caller and every query runs under row-level security.
+    const call = (s: (typeof SCENARIOS)[number]) => runInRequestScope(() => callLoader(s));
+    const callLoader = async (s: (typeof SCENARIOS)[number]) => {
       const url = s.path === "page" ? `http://bench.local/hazard-logs/${logId}?${s.query}` : `http://bench.local/api/v1/hazard-logs/${logId}/hazards?${s.query}`;
       const request = new Request(url, { headers: { Cookie: cookie } });
       const args = { request, params: { id: logId }, context: { cspNonce: "n", requestId: "bench", clientIp: "127.0.0.1" } } as never;

@@ -10,6 +10,8 @@ import postgres from "postgres";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import * as schema from "./schema/index";
+import { APP_ROLE } from "./schema/rls";
+import { callerSetting, currentCaller } from "./request-scope";
 
 /** The common type of both drizzle instances (a union of the two is not callable). */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -26,20 +28,99 @@ export function isPostgresUrl(url: string) {
   return url.startsWith("postgres://") || url.startsWith("postgresql://");
 }
 
-/** url: postgres://… | pglite://memory | pglite://<folder> */
-export async function openDb(url: string, opts: { migrate?: boolean; max?: number } = {}): Promise<OpenDb> {
+/**
+ * Who the connection acts as. "app": the role cswf_app, which owns no table and is subject to
+ * row-level security (the server and the tests). "owner": the login role that ran the migrations
+ * and owns the tables (migrations, seed CLI, backup/restore, audit:verify, benchmarks).
+ */
+export type DbRole = "app" | "owner";
+
+/**
+ * url: postgres://… | pglite://memory | pglite://<folder>. Migrations always run as the owner
+ * (PostgreSQL: their own connection; PGlite: before the role is switched).
+ */
+export async function openDb(url: string, opts: { migrate?: boolean; max?: number; role?: DbRole } = {}): Promise<OpenDb> {
+  const asApp = opts.role === "app";
   if (isPostgresUrl(url)) {
     if (opts.migrate !== false) await migratePostgresLocked(url);
-    const sql = postgres(url, { max: opts.max ?? 10, onnotice: () => {} });
-    return { db: drizzlePg(sql, CASING) as unknown as Db, kind: "postgres", close: () => sql.end() };
+    // `role` as a startup parameter: every pooled connection, new or reconnected, begins as cswf_app
+    // (RESET ROLE returns to it too), with no extra round trip.
+    const sql = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, ...(asApp ? { connection: { role: APP_ROLE } } : {}) });
+    return { db: drizzlePg(asApp ? withCallerPostgres(sql) : sql, CASING) as unknown as Db, kind: "postgres", close: () => sql.end() };
   }
   const dir = url.replace(/^pglite:\/\//, "");
   const inMemory = dir === "memory" || dir === "";
   if (!inMemory) mkdirSync(dirname(resolve(dir)), { recursive: true }); // PGlite's mkdir is not recursive
   const client = inMemory ? new PGlite() : new PGlite(dir);
-  const db = drizzlePglite(client, CASING) as unknown as Db;
-  if (opts.migrate !== false) await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
-  return { db, kind: "pglite", close: () => client.close() };
+  if (opts.migrate !== false) await migratePglite(drizzlePglite(client, CASING) as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  return { db: asApp ? await pgliteAsApp(client) : (drizzlePglite(client, CASING) as unknown as Db), kind: "pglite", close: () => client.close() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row-level security: the app role and the caller (db/request-scope.ts, policies in db/schema/rls.ts)
+//
+// A query made outside an explicit transaction while a request has a caller runs in a short
+// transaction that first sets `cswf.caller_orgs` (transaction-local: on a pooled or shared
+// connection it can never leak into another request's query). Explicit transactions are the
+// services' writes: they have checked access with the require… helpers already and then do work
+// that crosses organisations on purpose (propagating a change into inheriting logs, flagging an
+// incident's family, appending to audit chains), so they run as the service, as do start-up, the
+// seed and the CLI scripts (no caller set).
+
+/**
+ * The app role, as migration 0005 creates it. Roles belong to the cluster, not the database: a
+ * pg_dump restored into another cluster needs it before its policies and grants can be created.
+ */
+export async function ensureAppRole(sql: postgres.Sql): Promise<void> {
+  await sql.unsafe(`DO $$ BEGIN
+    CREATE ROLE ${APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+  EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+}
+
+const SET_CALLER = "select set_config('cswf.caller_orgs', $1, true)";
+
+/** PGlite: the one connection switches to cswf_app for good (after migrating as the owner). */
+export async function pgliteAsApp(client: PGlite): Promise<Db> {
+  await client.exec(`SET ROLE ${APP_ROLE}`);
+  const query: PGlite["query"] = (text, params, options) => {
+    const caller = currentCaller();
+    if (caller === null) return client.query(text, params, options);
+    return client.transaction(async (tx) => {
+      await tx.query(SET_CALLER, [callerSetting(caller)]);
+      return tx.query(text, params, options);
+    });
+  };
+  // A proxy, not a copy: drizzle's transactions and anything reading $client get the real client.
+  // (PGlite's methods use private fields: bind them to the real client.)
+  const wrapped = new Proxy(client, {
+    get: (target, key) => {
+      if (key === "query") return query;
+      const value = Reflect.get(target, key, target) as unknown;
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return drizzlePglite(wrapped, CASING) as unknown as Db;
+}
+
+/**
+ * postgres.js: drizzle runs `sql.unsafe(text, params, opts)` and awaits it, or calls `.values()` on
+ * it (node_modules/drizzle-orm/postgres-js/session.js); `sql.begin` (explicit transactions) is left
+ * alone.
+ */
+function withCallerPostgres(sql: postgres.Sql): postgres.Sql {
+  const unsafe = (text: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) => {
+    const caller = currentCaller();
+    if (caller === null) return sql.unsafe(text, params, options);
+    const run = (values: boolean) =>
+      sql.begin(async (tx) => {
+        await tx.unsafe(SET_CALLER, [callerSetting(caller)]);
+        const q = tx.unsafe(text, params, options);
+        return values ? await q.values() : await q;
+      });
+    // Lazy, like a postgres.js query: nothing runs until it is awaited or .values() is called.
+    return { then: (ok: never, fail: never) => run(false).then(ok, fail), values: () => run(true) };
+  };
+  return new Proxy(sql, { get: (target, key) => (key === "unsafe" ? unsafe : (Reflect.get(target, key, target) as unknown)) });
 }
 
 // drizzle's migrator takes no lock: serialise concurrent starts with an advisory lock on ONE connection.

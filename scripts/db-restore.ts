@@ -18,7 +18,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readSync, closeSync, readFileSync, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import postgres from "postgres";
-import { openDb, type Db } from "#db/client.ts";
+import { ensureAppRole, openDb, type Db } from "#db/client.ts";
 import { commandEnv, EXIT, isEmptyFolder, pgliteFolder, Refusal, requirePgTool, runCommand } from "#db/cli.ts";
 import * as schema from "#db/schema/index.ts";
 import { checkRestoredDatabase } from "#app/restore-check.server.ts";
@@ -116,6 +116,7 @@ await runCommand("db:restore", async () => {
       where c.relkind in ('r', 'p', 'v', 'm', 'S') and ns.nspname not in ('pg_catalog', 'information_schema')
         and ns.nspname not like 'pg_toast%' and ns.nspname not like 'pg_temp%'`;
     if (n > 0) throw new Refusal(`the database of DATABASE_URL already has ${n} table(s), view(s) or sequence(s); restore only into an empty database (createdb a new one); nothing was changed`);
+    await ensureAppRole(sql); // the dump's row-level security policies and grants name it
   } finally {
     await sql.end();
   }

@@ -5,6 +5,7 @@ import compression from "compression";
 import express from "express";
 import { randomBytes, randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
+import { requestScope } from "./request-scope.js";
 import { securityHeaders } from "./security-headers.js";
 
 const startedAt = Date.now();
@@ -26,6 +27,9 @@ const server = express();
 server.disable("x-powered-by");
 server.set("trust proxy", process.env.TRUST_PROXY === "true");
 server.use(compression());
+// Row-level security: each request runs in its own scope; requireUser / requireApiUser name the
+// caller there, and the database shows that caller only its organisations' rows (db/request-scope.ts).
+server.use(requestScope(app));
 server.use((req, res, next) => {
   res.locals.cspNonce = randomBytes(16).toString("base64");
   res.locals.requestId = randomUUID();

@@ -1,6 +1,8 @@
 // The tamper-evident audit trail: one hash chain per organisation, append-only.
+import { sql } from "drizzle-orm";
 import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organisations } from "./organisations";
+import { callerIsOrganisation, tenantPolicy } from "./rls";
 
 /**
  * One audit entry. `hash` = SHA-256 of (previous hash + canonical JSON of the entry), so any
@@ -22,6 +24,15 @@ export const auditEntries = pgTable(
   (t) => [
     uniqueIndex("audit_entries_organisation_sequence_key").on(t.organisationId, t.sequence),
     index("audit_entries_entity_idx").on(t.entityType, t.entityId),
+    // An entry of one of the caller's organisations' chains, or about a log, hazard or safety case
+    // the caller may read (an entity's trail draws on every chain: app/audit-trail.server.ts).
+    tenantPolicy(
+      "audit_entries",
+      sql`(${callerIsOrganisation(t.organisationId)}
+        or (${t.entityType} = 'hazard_log' and ${t.entityId} = any ((select cswf_readable_log_ids())::text[]))
+        or (${t.entityType} = 'hazard' and ${t.entityId} in (select id::text from hazards))
+        or (${t.entityType} = 'safety_case' and ${t.entityId} in (select id::text from safety_cases)))`,
+    ),
   ],
 );
 export type AuditEntryRow = typeof auditEntries.$inferSelect;

@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { bigint, check, date, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { controls } from "./hazard-logs";
 import { organisations, users } from "./organisations";
+import { callerIsOrganisation, tenantPolicy, visibleRow } from "./rls";
 
 export const EVIDENCE_REQUEST_STATES = ["open", "fulfilled"] as const;
 export const EVIDENCE_STATES = ["submitted", "accepted", "rejected"] as const;
@@ -30,6 +31,11 @@ export const evidenceRequests = pgTable(
     index("evidence_requests_control_idx").on(t.controlId),
     index("evidence_requests_from_state_idx").on(t.fromOrganisationId, t.state),
     check("evidence_requests_state_check", sql`${t.state} in ('open','fulfilled')`),
+    // About a control the caller may see, or asked by or of the caller's organisation.
+    tenantPolicy(
+      "evidence_requests",
+      sql`(${visibleRow("controls", t.controlId)} or ${callerIsOrganisation(t.requestedByOrganisationId)} or ${callerIsOrganisation(t.fromOrganisationId)})`,
+    ),
   ],
 );
 export type EvidenceRequestRow = typeof evidenceRequests.$inferSelect;
@@ -70,6 +76,8 @@ export const evidence = pgTable(
     check("evidence_state_check", sql`${t.state} in ('submitted','accepted','rejected')`),
     check("evidence_sha256_check", sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
     check("evidence_rejection_reason_check", sql`${t.state} <> 'rejected' or ${t.rejectionReason} is not null`),
+    // For a control the caller may see, or sent by the caller's organisation.
+    tenantPolicy("evidence", sql`(${visibleRow("controls", t.controlId)} or ${callerIsOrganisation(t.organisationId)})`),
   ],
 );
 export type EvidenceRow = typeof evidence.$inferSelect;

@@ -5,6 +5,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { organisations, users } from "./organisations";
 import { deployments, platforms, riskSchemes } from "./platforms";
+import { inReadableLog, tenantPolicy, visibleRow } from "./rls";
 
 export const STANDARDS = ["DCB0129", "DCB0160"] as const;
 export const SCOPES = ["platform", "shared", "local"] as const;
@@ -39,6 +40,7 @@ export const hazardLogs = pgTable(
     index("hazard_logs_platform_idx").on(t.platformId),
     check("hazard_logs_standard_check", sql`${t.standard} in ('DCB0129','DCB0160')`),
     check("hazard_logs_scope_check", sql`${t.scope} in ('platform','shared','local')`),
+    tenantPolicy("hazard_logs", inReadableLog(t.id)),
   ],
 );
 export type HazardLogRow = typeof hazardLogs.$inferSelect;
@@ -96,6 +98,7 @@ export const hazards = pgTable(
     check("hazards_status_check", sql`${t.status} in ('open','transferred','closed')`),
     check("hazards_initial_risk_check", sql`${t.initialRisk} between 1 and 5`),
     check("hazards_residual_risk_check", sql`${t.residualRisk} between 1 and 5`),
+    tenantPolicy("hazards", inReadableLog(t.hazardLogId)),
   ],
 );
 export type HazardRow = typeof hazards.$inferSelect;
@@ -114,7 +117,10 @@ export const hazardVersions = pgTable(
     organisationId: uuid().references(() => organisations.id, { onDelete: "restrict" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("hazard_versions_hazard_version_key").on(t.hazardId, t.version)],
+  (t) => [
+    uniqueIndex("hazard_versions_hazard_version_key").on(t.hazardId, t.version),
+    tenantPolicy("hazard_versions", visibleRow("hazards", t.hazardId)),
+  ],
 );
 export type HazardVersionRow = typeof hazardVersions.$inferSelect;
 
@@ -143,6 +149,7 @@ export const controls = pgTable(
     index("controls_transferred_from_idx").on(t.transferredFromControlId),
     check("controls_type_check", sql`${t.type} in ('design','test','training','business_process')`),
     check("controls_state_check", sql`${t.state} in ('planned','implemented','verified')`),
+    tenantPolicy("controls", inReadableLog(t.hazardLogId)),
   ],
 );
 export type ControlRow = typeof controls.$inferSelect;
@@ -160,5 +167,6 @@ export const hazardControls = pgTable(
     primaryKey({ columns: [t.hazardId, t.controlId], name: "hazard_controls_pkey" }),
     index("hazard_controls_control_idx").on(t.controlId),
     check("hazard_controls_kind_check", sql`${t.kind} in ('existing','additional')`),
+    tenantPolicy("hazard_controls", visibleRow("hazards", t.hazardId)),
   ],
 );

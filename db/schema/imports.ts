@@ -2,6 +2,7 @@
 import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organisations, users } from "./organisations";
 import { hazardLogs } from "./hazard-logs";
+import { inReadableLog, tenantPolicy } from "./rls";
 
 /**
  * A parsed import shown on the preview page. Nothing reaches the log until the same user confirms;
@@ -25,6 +26,6 @@ export const importPreviews = pgTable(
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     appliedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index("import_previews_log_idx").on(t.hazardLogId)],
+  (t) => [index("import_previews_log_idx").on(t.hazardLogId), tenantPolicy("import_previews", inReadableLog(t.hazardLogId))],
 );
 export type ImportPreviewRow = typeof importPreviews.$inferSelect;

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { check, date, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { hazards } from "./hazard-logs";
 import { organisations, users } from "./organisations";
+import { callerIsOrganisation, tenantPolicy, visibleRow } from "./rls";
 
 export const INCIDENT_KINDS = ["near_miss", "harm"] as const;
 
@@ -22,5 +23,7 @@ export const incidents = pgTable(
   (t) => [
     index("incidents_hazard_idx").on(t.hazardId),
     check("incidents_kind_check", sql`${t.kind} in ('near_miss','harm')`),
+    // On a hazard the caller may read, or recorded by the caller's organisation.
+    tenantPolicy("incidents", sql`(${visibleRow("hazards", t.hazardId)} or ${callerIsOrganisation(t.organisationId)})`),
   ],
 );

@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organisations, users } from "./organisations";
 import { hazardLogs } from "./hazard-logs";
+import { inReadableLog, tenantPolicy, visibleRow } from "./rls";
 
 /**
  * A frozen baseline: the canonical JSON of every hazard and control of a log at one moment, and
@@ -22,7 +23,7 @@ export const baselines = pgTable(
     createdBy: uuid().references(() => users.id, { onDelete: "restrict" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("baselines_log_version_key").on(t.hazardLogId, t.hazardLogVersion)],
+  (t) => [uniqueIndex("baselines_log_version_key").on(t.hazardLogId, t.hazardLogVersion), tenantPolicy("baselines", inReadableLog(t.hazardLogId))],
 );
 export type BaselineRow = typeof baselines.$inferSelect;
 
@@ -50,6 +51,7 @@ export const logIssues = pgTable(
   (t) => [
     uniqueIndex("log_issues_log_number_key").on(t.hazardLogId, t.number),
     check("log_issues_state_check", sql`${t.state} in ('draft','in_review','issued')`),
+    tenantPolicy("log_issues", inReadableLog(t.hazardLogId)),
   ],
 );
 export type LogIssueRow = typeof logIssues.$inferSelect;
@@ -79,6 +81,7 @@ export const safetyCases = pgTable(
   (t) => [
     index("safety_cases_log_idx").on(t.hazardLogId),
     check("safety_cases_state_check", sql`${t.state} in ('draft','in_review','approved')`),
+    tenantPolicy("safety_cases", inReadableLog(t.hazardLogId)),
   ],
 );
 export type SafetyCaseRow = typeof safetyCases.$inferSelect;
@@ -108,6 +111,7 @@ export const signatures = pgTable(
   (t) => [
     uniqueIndex("signatures_case_round_slot_key").on(t.safetyCaseId, t.submission, t.slotId),
     index("signatures_user_idx").on(t.userId),
+    tenantPolicy("signatures", visibleRow("safety_cases", t.safetyCaseId)),
   ],
 );
 export type SignatureRow = typeof signatures.$inferSelect;

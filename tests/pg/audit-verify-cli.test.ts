@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { appendAudit } from "#app/audit.server.ts";
-import { closeTestDb, currentTestDbUrl, openTestDb, type Db } from "#tests/setup/test-db.ts";
+import { closeTestDb, currentTestDbUrl, openTestDb, type Db, actAsOwner } from "#tests/setup/test-db.ts";
 import { organisationId } from "../integration/audit/helpers.ts";
 
 let db: Db;
@@ -35,6 +35,7 @@ test("prints one line per organisation and exits 0 when every chain is whole, 1 
   expect(whole.lines.find((l) => l.includes("Harbourside"))).toMatch(/^ok +Harbourside Hospital NHS Foundation Trust \([0-9a-f-]+\): 3 entries checked/);
 
   await db.transaction(async (tx) => {
+    await actAsOwner(tx); // the app role may not disable triggers
     await tx.execute(sql`alter table audit_entries disable trigger user`);
     await tx.execute(sql`update audit_entries set entry = jsonb_set(entry, '{action}', '"test.rewritten"') where sequence = 3 and entity_type = 'hazard_log' and entry->>'action' = 'test.cli'`);
     await tx.execute(sql`alter table audit_entries enable trigger user`);

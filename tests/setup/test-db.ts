@@ -13,6 +13,7 @@
 //   beforeAll(async () => ({ db } = await openTestDb()));
 //   afterAll(closeTestDb);
 import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import postgres from "postgres";
@@ -21,7 +22,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isPostgresUrl, MIGRATIONS_FOLDER, openDb, type Db, type OpenDb } from "#db/client.ts";
+import { isPostgresUrl, MIGRATIONS_FOLDER, openDb, pgliteAsApp, type Db, type OpenDb } from "#db/client.ts";
 import * as schema from "#db/schema/index.ts";
 import { seedDemo } from "#db/seed.ts";
 import { useDatabase } from "#app/db.server.ts";
@@ -169,14 +170,16 @@ async function loadPgliteTemplate(kind: TemplateKind): Promise<OpenDb> {
   if (!existsSync(PGLITE_TEMPLATES[kind])) await buildPgliteTemplates();
   const client = new PGlite({ loadDataDir: readTemplate(kind) });
   await client.waitReady;
-  const db = drizzlePglite(client, { casing: "snake_case", schema }) as unknown as Db;
+  // Migrated templates: act as the app role (row-level security), as the server does. The blank
+  // one has no migrations, hence no role yet: the migration tests run there as the owner.
+  const db = kind === "blank" ? (drizzlePglite(client, { casing: "snake_case", schema }) as unknown as Db) : await pgliteAsApp(client);
   return { db, kind: "pglite", close: () => client.close() };
 }
 
 async function createPostgresDatabase(url: string, template: string | null): Promise<{ open: OpenDb; name: string }> {
   const name = `${databaseOf(url)}_t_${process.pid}_${randomBytes(4).toString("hex")}`.slice(0, 63);
   await withAdmin(url, (sql) => sql.unsafe(`CREATE DATABASE ${ident(name)}${template ? ` TEMPLATE ${ident(template)}` : ""}`));
-  const open = await openDb(withDatabase(url, name), { migrate: false });
+  const open = await openDb(withDatabase(url, name), { migrate: false, role: template ? "app" : "owner" });
   return { open, name };
 }
 
@@ -235,6 +238,14 @@ export async function closeTestDb(): Promise<void> {
     dataDir = undefined;
     delete process.env.DATA_DIR;
   }
+}
+
+/**
+ * Inside a transaction: act as the tables' owner (the login role) until it ends. For tests that
+ * tamper with the data (disabling the read-only triggers, TRUNCATE), which the app role may not.
+ */
+export async function actAsOwner(tx: Db): Promise<void> {
+  await tx.execute(sql`select set_config('role', session_user, true)`);
 }
 
 /** Raw SQL rows on either driver (PGlite answers `{ rows }`, postgres.js an array). */

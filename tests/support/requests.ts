@@ -4,6 +4,7 @@ import type { Db } from "#db/client.ts";
 import { users } from "#db/schema/index.ts";
 import { createToken } from "#app/tokens.server.ts";
 import { loadMemberships, type SessionUser } from "#app/auth.server.ts";
+import { runInRequestScope } from "#db/request-scope.ts";
 
 export const BASE = "http://app.test";
 export const context = (clientIp = "10.0.0.1") => ({ cspNonce: "n", requestId: "test-request", clientIp });
@@ -37,10 +38,14 @@ export async function bearer(db: Db, email: string) {
   return { Authorization: `Bearer ${token}` };
 }
 
-/** Loaders and actions may throw a Response (redirects, 404s): return it either way. */
+/**
+ * Loaders and actions may throw a Response (redirects, 404s): return it either way. Runs in a
+ * request scope, as server/start.js does, so requireUser / requireApiUser set the caller and the
+ * queries run under row-level security.
+ */
 export async function settle(run: () => Promise<unknown>): Promise<Response> {
   try {
-    const result = await run();
+    const result = await runInRequestScope(run);
     if (result instanceof Response) return result;
     const maybeData = result as { init?: { status?: number }; data?: unknown; type?: string };
     if (maybeData && maybeData.type === "DataWithResponseInit") return Response.json(maybeData.data, { status: maybeData.init?.status ?? 200 });
