@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { closeTestDb, openTestDb, type Db } from "#tests/setup/test-db.ts";
-import { BASE, bearer, context, settle, sessionUserFor, userId } from "#tests/support/requests.ts";
+import { BASE, bearer, context, protection, settle, sessionUserFor, userId } from "#tests/support/requests.ts";
 import { hazardLogs, hazards, organisations, platforms } from "#db/schema/index.ts";
 import { startSession } from "#app/auth.server.ts";
 import { createSafetyCase } from "#app/safety-cases.server.ts";
@@ -101,12 +101,15 @@ function buildRequest(route: RouteAccess, access: MethodAccess, caller: Caller, 
   else if (cookie) headers.Cookie = cookie;
   if (access.probe.method !== "GET") headers.Origin = BASE;
   let payload: BodyInit | undefined;
+  // A browser's form carries its session's CSRF token and a fresh submission key (issue 8).
+  const hidden = headers.Cookie ? protection(headers.Cookie) : {};
   if (body && "json" in body) {
     headers["Content-Type"] = "application/json";
     payload = JSON.stringify(body.json);
-  } else if (body && "form" in body) payload = new URLSearchParams(body.form);
+  } else if (body && "form" in body) payload = new URLSearchParams({ ...hidden, ...body.form });
   else if (body && "csv" in body) {
     const form = new FormData();
+    for (const [k, v] of Object.entries(hidden)) form.set(k, v);
     form.set("file", new File([body.csv], "probe.csv", { type: "text/csv" }));
     payload = form;
   }
