@@ -44,7 +44,12 @@ async function sweepTmp(tmpDir: string) {
   }
 }
 
-export async function receiveUpload(request: Request, opts: { maxBytes: number; tmpDir: string }): Promise<ReceivedUpload> {
+/**
+ * `beforeFile` sees the fields sent before the file part (the form's CSRF token comes first) and
+ * may refuse by throwing an AppError: the file is then never written. Without a file part it runs
+ * at the end.
+ */
+export async function receiveUpload(request: Request, opts: { maxBytes: number; tmpDir: string; beforeFile?: (fields: Record<string, string>) => void }): Promise<ReceivedUpload> {
   const contentType = request.headers.get("Content-Type") ?? "";
   if (!/^multipart\/form-data;/i.test(contentType)) throw bad("Send the file as multipart/form-data", "body");
   // An honest Content-Length already over the limit is refused before a byte is read.
@@ -80,8 +85,21 @@ export async function receiveUpload(request: Request, opts: { maxBytes: number; 
       reject(error);
     };
 
+    let checked = !opts.beforeFile;
+    const check = (): boolean => {
+      if (checked) return true;
+      checked = true;
+      try {
+        opts.beforeFile!(fields);
+        return true;
+      } catch (error) {
+        void fail(error instanceof AppError ? error : bad("The upload was refused", "body"));
+        return false;
+      }
+    };
+
     parser.on("file", (name, stream, info) => {
-      if (name !== "file" || file || writing) return void stream.resume(); // only one file part, named "file"
+      if (name !== "file" || file || writing || !check()) return void stream.resume(); // only one file part, named "file"
       fileStream = stream;
       tmpPath = join(opts.tmpDir, `${randomBytes(16).toString("hex")}.part`);
       const hash = createHash("sha256");
@@ -119,7 +137,7 @@ export async function receiveUpload(request: Request, opts: { maxBytes: number; 
         } catch {
           return; // fail() already answered
         }
-        if (settled) return;
+        if (settled || !check()) return;
         settled = true;
         resolve({ fields, file });
       })();

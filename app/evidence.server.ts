@@ -104,14 +104,17 @@ async function mayUploadSomewhere(db: Db, user: SessionUser, controlId: string, 
  * the name and the bytes, then stores the file under a random key and records it. On any refusal
  * or failure nothing is kept: not the temp file, not the stored object, not a row.
  */
-export async function uploadEvidence(user: SessionUser, controlId: string, request: Request, requestId: string | null = null): Promise<EvidenceSummary> {
+/** A form upload's CSRF and idempotency checks (app/form-post.server.ts `MultipartGuard`). */
+export type UploadGuard = { checkFields: (fields: Record<string, string>) => void; claim: (fields: Record<string, string>, file?: { sha256: string }) => Promise<void> };
+
+export async function uploadEvidence(user: SessionUser, controlId: string, request: Request, requestId: string | null = null, guard?: UploadGuard): Promise<EvidenceSummary> {
   const db = await getDb();
   const { facts } = await requireControl(db, user, controlId);
   // Authorise before reading a byte of the body.
   if (!(await mayUploadSomewhere(db, user, controlId, facts))) throw forbidden("Only a contributor or CSO of the organisation asked for this evidence may upload it");
   await takeUploadSlot(db, "evidence", user.id); // 429 before the body is read
   const env = getEnv();
-  const upload = await receiveUpload(request, { maxBytes: env.evidence.maxBytes, tmpDir: env.evidence.tmpDir });
+  const upload = await receiveUpload(request, { maxBytes: env.evidence.maxBytes, tmpDir: env.evidence.tmpDir, beforeFile: guard?.checkFields });
   const file = upload.file;
   try {
     const nul = nulFields(upload.fields);
@@ -124,6 +127,7 @@ export async function uploadEvidence(user: SessionUser, controlId: string, reque
     const evidenceRequest = await loadRequest(db, fields.data.requestId, controlId);
     const organisationId = evidenceUploaderFor(user.memberships, facts, evidenceRequest);
     if (!organisationId) throw forbidden("Only a contributor or CSO of the organisation asked for this evidence may upload it");
+    await guard?.claim(upload.fields, checked.file); // a repeat of the same form stops here
     return await store(db, { user, controlId, file: checked.file, filename: checked.filename, mediaType: checked.mediaType, organisationId, evidenceRequest, description: fields.data.description, link: link?.ok ? link.url : null, requestId });
   } finally {
     await discard(file?.tmpPath); // gone already when stored; removed here on every refusal

@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { getSessionUser } from "./auth.server.ts";
 import { GeneralErrorBoundary } from "./components/error-boundary.tsx";
 import { SiteHeader } from "./components/site-header.tsx";
+import { formProtection } from "./form-post.server.ts";
 import { useNonce } from "./nonce.tsx";
 import appStyles from "./styles/app.css?url";
 
@@ -24,6 +25,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       activeOrganisationId: user.activeOrganisationId,
       memberships: user.memberships.map((m) => ({ organisationId: m.organisationId, name: m.organisationName, slug: m.slug, role: m.role })),
     },
+    // The session's CSRF token and a fresh submission key for this render's forms.
+    form: formProtection(user),
   };
 }
 

@@ -7,7 +7,7 @@ import { AppError } from "./errors.server.ts";
 /** Room for the multipart envelope around a file of the maximum size. */
 const ENVELOPE_BYTES = 64 * 1024;
 
-export type Upload = { filename: string; bytes: Uint8Array; format: "xlsx" | "csv" };
+export type Upload = { filename: string; bytes: Uint8Array; format: "xlsx" | "csv"; fields?: Record<string, string> };
 
 async function readBounded(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get("Content-Length") ?? "NaN");
@@ -54,7 +54,9 @@ export async function readSpreadsheetUpload(request: Request, maxFileBytes: numb
   if (file.size === 0) throw new AppError("bad_request", "The file is empty", { fields: { file: "is empty" } });
   if (file.size > maxFileBytes) throw tooLarge(limit);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  return { filename: cleanFilename(file.name), bytes, format: await sniff(bytes) };
+  const fields: Record<string, string> = {};
+  for (const [k, v] of form) if (typeof v === "string") fields[k] = v;
+  return { filename: cleanFilename(file.name), bytes, format: await sniff(bytes), fields };
 }
 
 /** xlsx by its zip contents; CSV is text, so anything with NUL bytes or a known binary signature is refused. */

@@ -14,7 +14,9 @@ export function GeneralErrorBoundary() {
   const error = useRouteError();
   const status = isRouteErrorResponse(error) ? error.status : 500;
   if (!isRouteErrorResponse(error)) console.error(error);
-  const message = MESSAGES[status] ?? { title: "Sorry, there is a problem with the service", body: "Try again later. Nothing you submitted was half-saved." };
+  // A form refused by the web defences (app/form-post.server.ts) says why, and what to do.
+  const refused = isRouteErrorResponse(error) && typeof (error.data as { refused?: unknown } | null)?.refused === "string" ? (error.data as { refused: string }).refused : null;
+  const message = refused ? { title: "The form could not be sent", body: refused } : MESSAGES[status] ?? { title: "Sorry, there is a problem with the service", body: "Try again later. Nothing you submitted was half-saved." };
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">

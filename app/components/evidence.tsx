@@ -5,6 +5,7 @@ import type { EvidenceItemView, EvidenceRequestView } from "#app/evidence-views.
 import { fieldId } from "./forms.tsx";
 import { formatDate, formatDateTime } from "./format.ts";
 import { EVIDENCE_STATE_NAMES, EVIDENCE_STATE_TAGS } from "./labels.ts";
+import { FormProtection } from "./form-protection.tsx";
 
 type Failure = { errors?: Record<string, string>; values?: Record<string, string> } | undefined;
 
@@ -25,6 +26,7 @@ function ReviewForm({ item, failure }: { item: EvidenceItemView; failure: Failur
   const error = failed ? failure?.errors?.reason : undefined;
   return (
     <Form method="post" className="app-review-form">
+      <FormProtection />
       <input type="hidden" name="intent" value="review" />
       <input type="hidden" name="evidenceId" value={item.id} />
       <div className={`nhsuk-form-group${error ? " nhsuk-form-group--error" : ""}`}>

@@ -3,6 +3,7 @@
 import { Form } from "@remix-run/react";
 import { TextArea } from "./fields.tsx";
 import { fieldId } from "./forms.tsx";
+import { FormProtection } from "./form-protection.tsx";
 
 export type StatusAction = "close" | "transfer" | "reopen" | "deprecate";
 
@@ -29,6 +30,7 @@ export function HazardActions({ actions, version, failed }: { actions: StatusAct
               <summary className="nhsuk-details__summary"><span className="nhsuk-details__summary-text">{TEXT[a].summary}</span></summary>
               <div className="nhsuk-details__text">
                 <Form method="post" noValidate>
+                  <FormProtection />
                   <input type="hidden" name="intent" value={a} />
                   <input type="hidden" name="version" value={version} />
                   <TextArea id={fieldId(reasonFieldKey(a))} name="reason" label="Reason" hint={TEXT[a].hint} error={mine ? failed?.error : undefined} defaultValue={mine ? failed?.reason : undefined} />

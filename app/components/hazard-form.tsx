@@ -10,6 +10,7 @@ import { SelectField, TextArea, TextField } from "./fields.tsx";
 import { FormErrorSummary } from "./forms.tsx";
 import { CauseRows, ControlRows } from "./hazard-form-rows.tsx";
 import { hazardTypeName, sourceName } from "./labels.ts";
+import { FormProtection } from "./form-protection.tsx";
 
 
 export type HazardFormProps = {
@@ -68,6 +69,7 @@ export function HazardForm(p: HazardFormProps) {
       {p.notice}
       {p.upstream ? <ReadOnlyUpstream upstream={p.upstream} /> : null}
       <Form method="post" noValidate className="app-hazard-form">
+        <FormProtection />
         {/* Enter in a text field submits with the first submit button: make that "save", not "remove a row". */}
         <button type="submit" name="intent" value="save" tabIndex={-1} aria-hidden="true" className="app-default-submit">{p.submitLabel}</button>
         {p.edit ? <input type="hidden" name="version" value={p.edit.version} /> : null}

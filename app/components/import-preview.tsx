@@ -3,6 +3,7 @@ import { Form, Link, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { Button } from "nhsuk-react-components";
 import { ProgressBar } from "./import-upload.tsx";
+import { FormProtection } from "./form-protection.tsx";
 
 type Item = { row: number; action: "create" | "update" | "unchanged"; ref: string | null; title: string; changes: string[]; note: string | null };
 export type PreviewData = {
@@ -100,12 +101,14 @@ function ConfirmButtons({ logId, preview, canConfirm }: { logId: string; preview
       <div className="app-header-tools" style={{ justifyContent: "flex-start" }}>
         {canConfirm ? (
           <Form method="post">
+            <FormProtection />
             <input type="hidden" name="intent" value="confirm" />
             <input type="hidden" name="previewId" value={preview.id} />
             <Button type="submit" disabled={confirming}>Confirm import</Button>
           </Form>
         ) : null}
         <Form method="post">
+          <FormProtection />
           <input type="hidden" name="intent" value="cancel" />
           <input type="hidden" name="previewId" value={preview.id} />
           <Button type="submit" secondary disabled={confirming}>Cancel</Button>

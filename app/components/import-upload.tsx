@@ -3,6 +3,7 @@
 import { Form, useNavigate } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
 import { Button } from "nhsuk-react-components";
+import { FormProtection } from "./form-protection.tsx";
 
 export function UploadForm({ logId, serverError }: { logId: string; serverError?: string }) {
   const navigate = useNavigate();
@@ -18,6 +19,11 @@ export function UploadForm({ logId, serverError }: { logId: string; serverError?
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `/hazard-logs/${logId}/import/upload`);
     xhr.responseType = "json";
+    // The token and key in headers too, so the server checks them before reading the file.
+    for (const [field, header] of [["_csrf", "X-CSRF-Token"], ["_key", "X-Form-Key"]]) {
+      const value = data.get(field);
+      if (typeof value === "string") xhr.setRequestHeader(header, value);
+    }
     xhr.upload.onprogress = (e) => e.lengthComputable && setPercent(Math.round((e.loaded / e.total) * 100));
     xhr.onload = () => {
       setPercent(null);
@@ -36,6 +42,7 @@ export function UploadForm({ logId, serverError }: { logId: string; serverError?
 
   return (
     <Form method="post" encType="multipart/form-data" onSubmit={onSubmit} noValidate>
+      <FormProtection />
       <input type="hidden" name="intent" value="upload" />
       <div className={`nhsuk-form-group${message ? " nhsuk-form-group--error" : ""}`}>
         <label className="nhsuk-label nhsuk-label--s" htmlFor="import-file">Hazard log file</label>

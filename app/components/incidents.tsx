@@ -1,5 +1,6 @@
 // Incidents on a hazard's inheritance family, the review flag they raise, and recording a new one.
 import { Form } from "@remix-run/react";
+import { FormProtection } from "./form-protection.tsx";
 
 type Incident = { id: string; kind: "near_miss" | "harm"; occurredOn: string; organisation: { name: string }; description: string | null; here: boolean };
 const KIND = { near_miss: "Near miss", harm: "Harm" } as const;
@@ -39,6 +40,7 @@ export function IncidentsSection({ incidents, needsReview, mayRecord, errors, va
               <p>Do not enter names, NHS numbers, dates of birth or anything else that could identify a patient. Describe what happened to the system and the care.</p>
             </div>
             <Form method="post" noValidate>
+              <FormProtection />
               <input type="hidden" name="intent" value="record-incident" />
               <div className={`nhsuk-form-group${errors?.kind ? " nhsuk-form-group--error" : ""}`}>
                 <label className="nhsuk-label" htmlFor="kind">Kind</label>

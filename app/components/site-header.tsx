@@ -1,6 +1,7 @@
 // The NHS header: service name, the signed-in user, the organisation switcher and sign-out.
 import { Form } from "@remix-run/react";
 import { Header } from "nhsuk-react-components";
+import { FormProtection } from "./form-protection.tsx";
 
 type HeaderUser = {
   name: string;
@@ -16,6 +17,7 @@ export function SiteHeader({ user }: { user: HeaderUser }) {
           <p className="app-user-name">Signed in as {user.name}</p>
           {user.memberships.length > 0 ? (
             <Form method="post" action="/switch-organisation" className="app-org-switcher">
+              <FormProtection />
               <div>
                 <label htmlFor="organisation-switcher">Organisation</label>
                 <select id="organisation-switcher" name="organisationId" className="nhsuk-select" defaultValue={user.activeOrganisationId ?? undefined}>
@@ -30,6 +32,7 @@ export function SiteHeader({ user }: { user: HeaderUser }) {
             </Form>
           ) : null}
           <Form method="post" action="/sign-out">
+            <FormProtection />
             <button type="submit" className="nhsuk-button nhsuk-button--reverse nhsuk-button--small">Sign out</button>
           </Form>
         </div>

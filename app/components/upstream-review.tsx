@@ -3,6 +3,7 @@
 import { Form } from "@remix-run/react";
 import { ChangeList } from "./change-list.tsx";
 import type { ChangeText } from "./change-text.ts";
+import { FormProtection } from "./form-protection.tsx";
 
 type Review = { acceptedVersion: number | null; currentVersion: number; changes: ChangeText[] };
 
@@ -19,6 +20,7 @@ export function UpstreamReviewPanel({ review, mayAccept, error }: { review: Revi
       {mayAccept ? (
         <div className="app-actions">
           <Form method="post">
+            <FormProtection />
             <input type="hidden" name="intent" value="accept-upstream" />
             <input type="hidden" name="upstreamVersion" value={review.currentVersion} />
             <button type="submit" className="nhsuk-button nhsuk-u-margin-bottom-0">Accept upstream version {review.currentVersion}</button>
@@ -27,6 +29,7 @@ export function UpstreamReviewPanel({ review, mayAccept, error }: { review: Revi
             <summary className="nhsuk-details__summary"><span className="nhsuk-details__summary-text">Not applicable here</span></summary>
             <div className="nhsuk-details__text">
               <Form method="post" noValidate>
+                <FormProtection />
                 <input type="hidden" name="intent" value="not-applicable" />
                 <input type="hidden" name="upstreamVersion" value={review.currentVersion} />
                 <div className={`nhsuk-form-group${error ? " nhsuk-form-group--error" : ""}`}>

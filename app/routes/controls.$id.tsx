@@ -8,6 +8,7 @@ import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { EvidenceItems, EvidenceRequests } from "#app/components/evidence.tsx";
 import { SelectField, TextArea, TextField } from "#app/components/fields.tsx";
 import { FormErrorSummary, fieldId } from "#app/components/forms.tsx";
+import { FormProtection } from "#app/components/form-protection.tsx";
 import { CONTROL_STATE_NAMES, CONTROL_TYPE_NAMES } from "#app/components/labels.ts";
 import { controlPageAction } from "#app/evidence-forms.server.ts";
 import { loadControlPage } from "#app/evidence-views.server.ts";
@@ -74,6 +75,7 @@ export default function ControlPage() {
 
       {uploadOptions.length ? (
         <Form key={`upload-${formKey}`} method="post" encType="multipart/form-data" noValidate className="nhsuk-u-margin-bottom-6">
+          <FormProtection />
           <h2 className="nhsuk-heading-m">Upload evidence</h2>
           <SelectField name="requestId" id={fieldId("upload.requestId")} label="Answering" options={uploadOptions} error={err("upload", "requestId")} />
           <div className={`nhsuk-form-group${err("upload", "file") ? " nhsuk-form-group--error" : ""}`}>
@@ -90,6 +92,7 @@ export default function ControlPage() {
 
       {may.request ? (
         <Form key={`request-${formKey}`} method="post" noValidate className="nhsuk-u-margin-bottom-6">
+          <FormProtection />
           <h2 className="nhsuk-heading-m">Request evidence</h2>
           <input type="hidden" name="intent" value="request" />
           <SelectField name="fromOrganisationId" id={fieldId("request.fromOrganisationId")} label="From" options={data.organisations.map((o) => ({ value: o.id, label: o.name }))} defaultValue={val("request", "fromOrganisationId") ?? control.owner.id} error={err("request", "fromOrganisationId")} />

@@ -7,6 +7,7 @@ import { Breadcrumbs } from "#app/components/breadcrumbs.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { HazardForm } from "#app/components/hazard-form.tsx";
 import { applyRowIntent, emptyValues, parseRowIntent } from "#app/domain/hazard-form.ts";
+import { once, readFormPost } from "#app/form-post.server.ts";
 import { formValues } from "#app/forms.server.ts";
 import { appErrorToHazardForm, hazardFormFailure, readNewHazardForm, throwRouteError } from "#app/hazard-forms.server.ts";
 import { loadNewHazardContext } from "#app/hazard-pages.server.ts";
@@ -23,18 +24,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const logId = params.id ?? "";
-  const formData = await request.formData();
+  const post = await readFormPost(request, user);
+  const { formData } = post;
   const rowIntent = parseRowIntent(String(formData.get("intent") ?? ""));
   // Without JavaScript the add/remove row buttons post here: answer the form with the row changed.
   if (rowIntent) return hazardFormFailure({ errors: {}, values: applyRowIntent(formValues(formData), rowIntent) }, 200);
   const form = readNewHazardForm(formData);
   if (!form.ok) return hazardFormFailure(form);
-  try {
-    const hazard = await createHazard(user, logId, form.data, context?.requestId ?? null);
-    return redirect(`/hazards/${hazard.id}`);
-  } catch (error) {
-    return appErrorToHazardForm(error, form.values, form.causeRows);
-  }
+  return once(post, async () => {
+    try {
+      const hazard = await createHazard(user, logId, form.data, context?.requestId ?? null);
+      return redirect(`/hazards/${hazard.id}`);
+    } catch (error) {
+      return appErrorToHazardForm(error, form.values, form.causeRows);
+    }
+  });
 }
 
 export default function RaiseHazard() {

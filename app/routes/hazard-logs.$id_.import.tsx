@@ -3,6 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { requireUser } from "#app/auth.server.ts";
 import { Breadcrumbs } from "#app/components/breadcrumbs.tsx";
@@ -12,6 +13,7 @@ import { ImportPreview } from "#app/components/import-preview.tsx";
 import { UploadForm } from "#app/components/import-upload.tsx";
 import { MAX_BYTES } from "#app/domain/spreadsheet.ts";
 import { AppError } from "#app/errors.server.ts";
+import { MultipartGuard, once, readFormPost, Replayed } from "#app/form-post.server.ts";
 import { appErrorToForm, formFailure, parseForm } from "#app/forms.server.ts";
 import { cancelPreview, confirmImport, importPage, previewImport } from "#app/hazard-import.server.ts";
 import { readSpreadsheetUpload } from "#app/upload.server.ts";
@@ -36,28 +38,44 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const page = `/hazard-logs/${logId}/import`;
   // Without JavaScript the upload comes here as multipart; with it, to ./import/upload.
   if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
+    let guard: MultipartGuard | undefined;
     try {
-      const preview = await previewImport(user, logId, () => readSpreadsheetUpload(request, MAX_BYTES));
-      return redirect(`${page}?preview=${preview.id}`);
+      guard = new MultipartGuard(request, user);
+      const g = guard;
+      const preview = await previewImport(user, logId, async () => {
+        const upload = await readSpreadsheetUpload(request, MAX_BYTES);
+        const fields = upload.fields ?? {};
+        g.checkFields(fields);
+        await g.claim(fields, { sha256: createHash("sha256").update(upload.bytes).digest("hex") }); // before the preview is stored
+        return upload;
+      });
+      const done = redirect(`${page}?preview=${preview.id}`);
+      await guard.settle(done);
+      return done;
     } catch (error) {
+      await guard?.release();
+      if (error instanceof Replayed) return error.response;
       return appErrorToForm(error, new FormData());
     }
   }
-  const formData = await request.formData();
+  const post = await readFormPost(request, user);
+  const { formData } = post;
   const parsed = parseForm(formData, Intent);
   if (!parsed.ok) return formFailure(parsed);
   const { intent, previewId } = parsed.data;
-  try {
-    if (intent === "cancel") {
-      await cancelPreview(user, previewId);
-      return redirect(page);
+  return once(post, async () => {
+    try {
+      if (intent === "cancel") {
+        await cancelPreview(user, previewId);
+        return redirect(page);
+      }
+      const requestId = (context as { requestId?: string } | undefined)?.requestId ?? null;
+      await confirmImport(user, previewId, { requestId, progressOwner: user.sessionIdHash });
+      return redirect(`${page}?preview=${previewId}`);
+    } catch (error) {
+      return appErrorToForm(error, formData);
     }
-    const requestId = (context as { requestId?: string } | undefined)?.requestId ?? null;
-    await confirmImport(user, previewId, { requestId, progressOwner: user.sessionIdHash });
-    return redirect(`${page}?preview=${previewId}`);
-  } catch (error) {
-    return appErrorToForm(error, formData);
-  }
+  });
 }
 
 export default function ImportPage() {

@@ -8,9 +8,11 @@ import { requireUser } from "#app/auth.server.ts";
 import { Breadcrumbs } from "#app/components/breadcrumbs.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { FormErrorSummary, fieldId } from "#app/components/forms.tsx";
+import { FormProtection } from "#app/components/form-protection.tsx";
 import { utc } from "#app/components/signature.tsx";
 import { getDb } from "#app/db.server.ts";
 import { AppError } from "#app/errors.server.ts";
+import { once, readFormPost } from "#app/form-post.server.ts";
 import { appErrorToForm } from "#app/forms.server.ts";
 import { getLogIssue, LogIssueEventInput, sendLogIssueEvent } from "#app/log-issues.server.ts";
 import { requireLog } from "#app/permissions.server.ts";
@@ -37,19 +39,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const formData = await request.formData();
-  try {
-    const parsed = LogIssueEventInput.safeParse({
-      type: formData.get("intent"),
-      expectedVersion: Number(formData.get("expectedVersion")),
-      comment: formData.get("comment") ? String(formData.get("comment")) : undefined,
-    });
-    if (!parsed.success) throw new AppError("bad_request", "Check the answers below");
-    await sendLogIssueEvent(user, params.id ?? "", parsed.data, context?.requestId ?? null);
-    return redirect(`/hazard-logs/${params.id}/issue`);
-  } catch (error) {
-    return appErrorToForm(error, formData);
-  }
+  const post = await readFormPost(request, user);
+  const { formData } = post;
+  return once(post, async () => {
+    try {
+      const parsed = LogIssueEventInput.safeParse({
+        type: formData.get("intent"),
+        expectedVersion: Number(formData.get("expectedVersion")),
+        comment: formData.get("comment") ? String(formData.get("comment")) : undefined,
+      });
+      if (!parsed.success) throw new AppError("bad_request", "Check the answers below");
+      await sendLogIssueEvent(user, params.id ?? "", parsed.data, context?.requestId ?? null);
+      return redirect(`/hazard-logs/${params.id}/issue`);
+    } catch (error) {
+      return appErrorToForm(error, formData);
+    }
+  });
 }
 
 export default function IssueLog() {
@@ -69,6 +74,7 @@ export default function IssueLog() {
       <div className="app-header-tools" style={{ justifyContent: "flex-start" }}>
         {(Object.keys(BUTTONS) as (keyof typeof BUTTONS)[]).filter((e) => issue.allowedEvents.includes(e)).map((e) => (
           <Form method="post" key={e}>
+            <FormProtection />
             <input type="hidden" name="intent" value={e} />
             <input type="hidden" name="expectedVersion" value={issue.version} />
             <Button type="submit">{BUTTONS[e]}</Button>
@@ -77,6 +83,7 @@ export default function IssueLog() {
       </div>
       {issue.allowedEvents.includes("REQUEST_CHANGES") ? (
         <Form method="post" noValidate>
+          <FormProtection />
           <input type="hidden" name="intent" value="REQUEST_CHANGES" />
           <input type="hidden" name="expectedVersion" value={issue.version} />
           <Textarea id={fieldId("comment")} name="comment" label="What needs to change before issue" error={failure?.errors?.comment} rows={3} />

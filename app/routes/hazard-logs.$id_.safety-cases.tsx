@@ -7,10 +7,12 @@ import { requireUser } from "#app/auth.server.ts";
 import { Breadcrumbs } from "#app/components/breadcrumbs.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { FormErrorSummary, fieldId } from "#app/components/forms.tsx";
+import { FormProtection } from "#app/components/form-protection.tsx";
 import { CASE_STATE_NAMES } from "#app/components/labels.ts";
 import { utc } from "#app/components/signature.tsx";
 import { getDb } from "#app/db.server.ts";
 import { AppError } from "#app/errors.server.ts";
+import { once, readFormPost } from "#app/form-post.server.ts";
 import { appErrorToForm, formFailure, parseForm } from "#app/forms.server.ts";
 import { can, requireLog } from "#app/permissions.server.ts";
 import { casesOfLog } from "#app/safety-case-view.server.ts";
@@ -32,16 +34,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const formData = await request.formData();
+  const post = await readFormPost(request, user);
+  const { formData } = post;
   formData.set("hazardLogId", params.id ?? "");
   const parsed = parseForm(formData, NewSafetyCase);
   if (!parsed.ok) return formFailure(parsed);
-  try {
-    const created = await createSafetyCase(user, parsed.data, context?.requestId ?? null);
-    return redirect(`/safety-cases/${created.id}`);
-  } catch (error) {
-    return appErrorToForm(error, formData);
-  }
+  return once(post, async () => {
+    try {
+      const created = await createSafetyCase(user, parsed.data, context?.requestId ?? null);
+      return redirect(`/safety-cases/${created.id}`);
+    } catch (error) {
+      return appErrorToForm(error, formData);
+    }
+  });
 }
 
 export default function LogSafetyCases() {
@@ -71,6 +76,7 @@ export default function LogSafetyCases() {
       )}
       {mayStart ? (
         <Form method="post" noValidate>
+          <FormProtection />
           <h2 className="nhsuk-heading-m">Start a safety case</h2>
           <TextInput id={fieldId("title")} name="title" label="Title" hint="For example, Go-live safety case, release 4.2" error={failure?.errors?.title} defaultValue={failure?.values?.title} />
           <Button type="submit">Start safety case</Button>

@@ -25,6 +25,7 @@ import { IncidentsSection } from "#app/components/incidents.tsx";
 import { incidentsFor, NewIncident, recordIncident } from "#app/incidents.server.ts";
 import { parseForm } from "#app/forms.server.ts";
 import { appErrorToForm } from "#app/forms.server.ts";
+import { once, readFormPost } from "#app/form-post.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `${data.hazard.ref} ${data.hazard.title}` : "Hazard"} – Clinical safety workflow` }];
 
@@ -57,37 +58,44 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = params.id ?? "";
-  const formData = await request.formData();
+  const post = await readFormPost(request, user);
+  const { formData } = post;
   const intent = formData.get("intent");
   if (intent === "record-incident") {
     formData.delete("intent");
     const parsed = parseForm(formData, NewIncident);
     if (!parsed.ok) return { ...parsed, incident: true as const };
-    try {
-      await recordIncident(user, id, parsed.data, context?.requestId ?? null);
-      return redirect(`/hazards/${id}#incidents-heading`);
-    } catch (error) {
-      return appErrorToForm(error, formData);
-    }
+    return once(post, async () => {
+      try {
+        await recordIncident(user, id, parsed.data, context?.requestId ?? null);
+        return redirect(`/hazards/${id}#incidents-heading`);
+      } catch (error) {
+        return appErrorToForm(error, formData);
+      }
+    });
   }
   if (intent === "accept-upstream" || intent === "not-applicable") {
-    try {
-      const comment = String(formData.get("comment") ?? "").trim();
-      await acceptUpstream(user, id, { version: Number(formData.get("upstreamVersion")), comment: comment || undefined, notApplicable: intent === "not-applicable" }, context?.requestId ?? null);
-      return redirect(`/hazards/${id}`);
-    } catch (error) {
-      return appErrorToForm(error, formData);
-    }
+    return once(post, async () => {
+      try {
+        const comment = String(formData.get("comment") ?? "").trim();
+        await acceptUpstream(user, id, { version: Number(formData.get("upstreamVersion")), comment: comment || undefined, notApplicable: intent === "not-applicable" }, context?.requestId ?? null);
+        return redirect(`/hazards/${id}`);
+      } catch (error) {
+        return appErrorToForm(error, formData);
+      }
+    });
   }
   if (!isStatusIntent(intent)) return hazardFormFailure({ formError: "Choose what to do with the hazard", errors: {}, values: {} });
   const form = readStatusChange(formData, intent);
   if (!form.ok) return hazardFormFailure(form, 400, { intent });
-  try {
-    await updateHazard(user, id, form.data, context?.requestId ?? null);
-    return redirect(`/hazards/${id}`);
-  } catch (error) {
-    return appErrorToHazardForm(error, form.values, [], { intent });
-  }
+  return once(post, async () => {
+    try {
+      await updateHazard(user, id, form.data, context?.requestId ?? null);
+      return redirect(`/hazards/${id}`);
+    } catch (error) {
+      return appErrorToHazardForm(error, form.values, [], { intent });
+    }
+  });
 }
 
 /** For an inherited hazard with an upstream change not yet accepted: what changed, in words. */

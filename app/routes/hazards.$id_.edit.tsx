@@ -12,6 +12,7 @@ import { HazardForm } from "#app/components/hazard-form.tsx";
 import { StaleEditPanel } from "#app/components/stale-edit-panel.tsx";
 import { applyRowIntent, isAssessed, parseRowIntent, upstreamPartsOf, valuesFromHazard } from "#app/domain/hazard-form.ts";
 import { AppError } from "#app/errors.server.ts";
+import { once, readFormPost } from "#app/form-post.server.ts";
 import { formValues } from "#app/forms.server.ts";
 import { appErrorToHazardForm, hazardFormFailure, readHazardEditForm, throwRouteError } from "#app/hazard-forms.server.ts";
 import { changesSince, loadHazardForEdit } from "#app/hazard-pages.server.ts";
@@ -47,21 +48,24 @@ async function staleAnswer(user: Awaited<ReturnType<typeof requireUser>>, id: st
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = params.id ?? "";
-  const formData = await request.formData();
+  const post = await readFormPost(request, user);
+  const { formData } = post;
   const rowIntent = parseRowIntent(String(formData.get("intent") ?? ""));
   if (rowIntent) return hazardFormFailure({ errors: {}, values: applyRowIntent(formValues(formData), rowIntent) }, 200);
   const form = readHazardEditForm(formData);
   if (!form.ok) return hazardFormFailure(form);
-  try {
-    await updateHazard(user, id, form.data, context?.requestId ?? null);
-    return redirect(`/hazards/${id}`);
-  } catch (error) {
-    if (error instanceof AppError && error.code === "stale_version")
-      return hazardFormFailure({ formError: "This hazard was changed by someone else since you opened it. Nothing was saved.", errors: {}, values: form.values }, 409, {
-        stale: await staleAnswer(user, id, form.data.version),
-      });
-    return appErrorToHazardForm(error, form.values, form.causeRows);
-  }
+  return once(post, async () => {
+    try {
+      await updateHazard(user, id, form.data, context?.requestId ?? null);
+      return redirect(`/hazards/${id}`);
+    } catch (error) {
+      if (error instanceof AppError && error.code === "stale_version")
+        return hazardFormFailure({ formError: "This hazard was changed by someone else since you opened it. Nothing was saved.", errors: {}, values: form.values }, 409, {
+          stale: await staleAnswer(user, id, form.data.version),
+        });
+      return appErrorToHazardForm(error, form.values, form.causeRows);
+    }
+  });
 }
 
 export default function EditHazard() {

@@ -10,7 +10,9 @@ import { requireUser } from "#app/auth.server.ts";
 import { Breadcrumbs } from "#app/components/breadcrumbs.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { FormErrorSummary, fieldId } from "#app/components/forms.tsx";
+import { FormProtection } from "#app/components/form-protection.tsx";
 import { canManageMembers } from "#app/domain/permissions.ts";
+import { once, readFormPost } from "#app/form-post.server.ts";
 import { appErrorToForm, formFailure, parseForm } from "#app/forms.server.ts";
 import { addMember, deactivateMember, listMembers, requireMembershipBySlug } from "#app/organisations.server.ts";
 
@@ -49,21 +51,24 @@ const Deactivate = z.object({ intent: z.literal("deactivate"), membershipId: z.s
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const m = membershipOr404(user, params.slug ?? "");
-  const formData = await request.formData();
-  try {
-    if (formData.get("intent") === "deactivate") {
-      const parsed = parseForm(formData, Deactivate);
-      if (!parsed.ok) return formFailure(parsed);
-      await deactivateMember(user, m.organisationId, parsed.data.membershipId, context?.requestId);
-    } else {
-      const parsed = parseForm(formData, AddMember);
-      if (!parsed.ok) return formFailure(parsed);
-      await addMember(user, m.organisationId, parsed.data, context?.requestId);
+  const post = await readFormPost(request, user);
+  const { formData } = post;
+  return once(post, async () => {
+    try {
+      if (formData.get("intent") === "deactivate") {
+        const parsed = parseForm(formData, Deactivate);
+        if (!parsed.ok) return formFailure(parsed);
+        await deactivateMember(user, m.organisationId, parsed.data.membershipId, context?.requestId);
+      } else {
+        const parsed = parseForm(formData, AddMember);
+        if (!parsed.ok) return formFailure(parsed);
+        await addMember(user, m.organisationId, parsed.data, context?.requestId);
+      }
+    } catch (error) {
+      return appErrorToForm(error, formData);
     }
-  } catch (error) {
-    return appErrorToForm(error, formData);
-  }
-  return redirect(`/organisations/${m.slug}`);
+    return redirect(`/organisations/${m.slug}`);
+  });
 }
 
 
@@ -91,6 +96,7 @@ export default function OrganisationPage() {
                 <td>
                   {p.active ? (
                     <Form method="post">
+                      <FormProtection />
                       <input type="hidden" name="intent" value="deactivate" />
                       <input type="hidden" name="membershipId" value={p.membershipId} />
                       <button type="submit" className="nhsuk-button nhsuk-button--secondary nhsuk-button--small">Deactivate<span className="nhsuk-u-visually-hidden"> {p.name}</span></button>
@@ -106,6 +112,7 @@ export default function OrganisationPage() {
         <>
           <h2 className="nhsuk-heading-m">Add a member</h2>
           <Form method="post" noValidate>
+            <FormProtection />
             <input type="hidden" name="intent" value="add" />
             <TextInput id={fieldId("name")} name="name" label="Name" defaultValue={state?.values?.name} error={errors.name} />
             <TextInput id={fieldId("email")} name="email" type="email" label="Email address" defaultValue={state?.values?.email} error={errors.email} />

@@ -8,10 +8,12 @@ import { requireUser } from "#app/auth.server.ts";
 import { Breadcrumbs } from "#app/components/breadcrumbs.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { FormErrorSummary, fieldId } from "#app/components/forms.tsx";
+import { FormProtection } from "#app/components/form-protection.tsx";
 import { CASE_STATE_NAMES, MEANING_NAMES, SIGNATORY_ROLE_NAMES } from "#app/components/labels.ts";
 import { SignatureBlock, utc } from "#app/components/signature.tsx";
 import { getDb } from "#app/db.server.ts";
 import { AppError } from "#app/errors.server.ts";
+import { once, readFormPost } from "#app/form-post.server.ts";
 import { appErrorToForm } from "#app/forms.server.ts";
 import { platformOrganisationsOfLog } from "#app/organisations.server.ts";
 import { getSafetyCase } from "#app/safety-case-view.server.ts";
@@ -43,7 +45,9 @@ const DONE: Record<string, string> = {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const formData = await request.formData();
+  const post = await readFormPost(request, user);
+  const { formData } = post;
+  return once(post, async () => {
   try {
     const signatories = formData.getAll("signatory").map(String).map((v) => {
       const [organisationId, role] = v.split(":");
@@ -64,6 +68,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (error) {
     return appErrorToForm(error, formData);
   }
+  });
 }
 
 export default function SafetyCasePage() {
@@ -127,6 +132,7 @@ export default function SafetyCasePage() {
         <Form method="post" noValidate className="nhsuk-u-margin-bottom-6">
           <h2 className="nhsuk-heading-m">Sign this safety case</h2>
           <p>You are signing baseline version {c.baseline?.hazardLogVersion} (SHA-256 <code className="app-hash">{c.baseline?.sha256}</code>). Your signature is your own: enter your password again to confirm it is you.</p>
+          <FormProtection />
           <input type="hidden" name="intent" value="SIGN" />
           <input type="hidden" name="expectedVersion" value={c.version} />
           <Select id={fieldId("meaning")} name="meaning" label="What your signature means" error={failure?.errors?.meaning} defaultValue="">
@@ -142,6 +148,7 @@ export default function SafetyCasePage() {
         <Form method="post" className="nhsuk-u-margin-bottom-6">
           <h2 className="nhsuk-heading-m">Submit for sign-off</h2>
           <p>Submitting freezes the hazard log as it is now. Any later change to the log returns the case to draft.</p>
+          <FormProtection />
           <input type="hidden" name="intent" value="SUBMIT" />
           <input type="hidden" name="expectedVersion" value={c.version} />
           <Button type="submit">Submit for sign-off</Button>
@@ -151,6 +158,7 @@ export default function SafetyCasePage() {
       {can("REQUEST_CHANGES") ? (
         <Form method="post" noValidate className="nhsuk-u-margin-bottom-6">
           <h2 className="nhsuk-heading-m">Request changes</h2>
+          <FormProtection />
           <input type="hidden" name="intent" value="REQUEST_CHANGES" />
           <input type="hidden" name="expectedVersion" value={c.version} />
           <Textarea id={fieldId("comment")} name="comment" label="What needs to change" hint="The case returns to draft and its owner sees your comment" error={failure?.errors?.comment} rows={3} />
@@ -160,6 +168,7 @@ export default function SafetyCasePage() {
 
       {can("EDIT_SIGNATORIES") ? (
         <Form method="post" noValidate className="nhsuk-u-margin-bottom-6">
+          <FormProtection />
           <input type="hidden" name="intent" value="EDIT_SIGNATORIES" />
           <input type="hidden" name="expectedVersion" value={c.version} />
           <Checkboxes id={fieldId("signatories")} name="signatory" legend="Required signatories" legendProps={{ size: "m" }} hint="Who must sign before the case is approved" error={failure?.errors?.signatories}>

@@ -6,6 +6,8 @@ import { requireUser } from "#app/auth.server.ts";
 import { Breadcrumbs } from "#app/components/breadcrumbs.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { FormErrorSummary, fieldId } from "#app/components/forms.tsx";
+import { FormProtection } from "#app/components/form-protection.tsx";
+import { once, readFormPost } from "#app/form-post.server.ts";
 import { appErrorToForm, formFailure, parseForm } from "#app/forms.server.ts";
 import { createToken, listTokens, revokeToken } from "#app/tokens.server.ts";
 
@@ -22,20 +24,24 @@ const Revoke = z.object({ intent: z.literal("revoke"), tokenId: z.string().uuid(
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const formData = await request.formData();
-  try {
-    if (formData.get("intent") === "revoke") {
-      const parsed = parseForm(formData, Revoke);
+  const post = await readFormPost(request, user);
+  const { formData } = post;
+  // A repeated create answers without the token: its value was shown once, to the first post.
+  return once(post, async () => {
+    try {
+      if (formData.get("intent") === "revoke") {
+        const parsed = parseForm(formData, Revoke);
+        if (!parsed.ok) return formFailure(parsed);
+        await revokeToken(user.id, parsed.data.tokenId);
+        return { ok: true as const, created: null };
+      }
+      const parsed = parseForm(formData, Create);
       if (!parsed.ok) return formFailure(parsed);
-      await revokeToken(user.id, parsed.data.tokenId);
-      return { ok: true as const, created: null };
+      return { ok: true as const, created: await createToken(user.id, parsed.data.name) };
+    } catch (error) {
+      return appErrorToForm(error, formData);
     }
-    const parsed = parseForm(formData, Create);
-    if (!parsed.ok) return formFailure(parsed);
-    return { ok: true as const, created: await createToken(user.id, parsed.data.name) };
-  } catch (error) {
-    return appErrorToForm(error, formData);
-  }
+  }, { replay: () => ({ ok: true, created: null, replayed: true }) });
 }
 
 const day = (iso: string) => new Date(iso).toISOString().slice(0, 10);
@@ -51,6 +57,11 @@ export default function Tokens() {
       <FormErrorSummary state={failure} labels={{ name: "Name" }} />
       <h1>API tokens</h1>
       <p>Tokens let a build pipeline or a script use the JSON API as you. They expire after 90 days. Revoke any you no longer use.</p>
+      {result && "replayed" in result ? (
+        <div className="nhsuk-inset-text" role="status">
+          <p>Your first click already created this token, and its value was shown only then. If you did not copy it, revoke it below and create another.</p>
+        </div>
+      ) : null}
       {created ? (
         <div className="nhsuk-inset-text">
           <p>Copy this token now. It will not be shown again.</p>
@@ -58,6 +69,7 @@ export default function Tokens() {
         </div>
       ) : null}
       <Form method="post" noValidate>
+        <FormProtection />
         <input type="hidden" name="intent" value="create" />
         <TextInput id={fieldId("name")} name="name" label="Token name" hint="For example, the pipeline that will use it" error={failure?.errors?.name} />
         <Button type="submit">Create token</Button>
@@ -73,6 +85,7 @@ export default function Tokens() {
               <td>
                 {!t.revokedAt ? (
                   <Form method="post">
+                    <FormProtection />
                     <input type="hidden" name="intent" value="revoke" />
                     <input type="hidden" name="tokenId" value={t.id} />
                     <button type="submit" className="nhsuk-button nhsuk-button--secondary nhsuk-button--small">Revoke<span className="nhsuk-u-visually-hidden"> {t.name}</span></button>

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { authenticate, getSessionUser, safeRedirect, startSession } from "#app/auth.server.ts";
 import { FormErrorSummary, fieldId } from "#app/components/forms.tsx";
 import { getDb } from "#app/db.server.ts";
+import { requireSameOrigin } from "#app/form-post.server.ts";
 import { appErrorToForm, formFailure, parseForm } from "#app/forms.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Sign in – Clinical safety workflow" }];
@@ -22,6 +23,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  // Sign-in has no session yet, so no session token to check: the Origin (or Referer) check alone
+  // stops another site signing a browser into an account of its choosing (login CSRF). The
+  // session cookie is SameSite=Lax and a new session id is issued here, so nothing carries over.
+  requireSameOrigin(request);
   const formData = await request.formData();
   const parsed = parseForm(formData, SignInForm);
   if (!parsed.ok) return formFailure(parsed);

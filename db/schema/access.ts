@@ -53,7 +53,7 @@ export const formSubmissions = pgTable(
     key: text().primaryKey(),
     userId: uuid().notNull().references(() => users.id, { onDelete: "restrict" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    outcome: jsonb().$type<{ status: number; location?: string; body?: unknown }>(),
+    outcome: jsonb().$type<{ status: number; location?: string; body?: unknown; fingerprint?: string }>(),
   },
   (t) => [index("form_submissions_created_idx").on(t.createdAt)],
 );

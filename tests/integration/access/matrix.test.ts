@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { closeTestDb, openTestDb, type Db } from "#tests/setup/test-db.ts";
-import { BASE, bearer, context, jsonRequest, settle, sessionUserFor, userId } from "#tests/support/requests.ts";
+import { BASE, bearer, context, jsonRequest, protection, settle, sessionUserFor, userId } from "#tests/support/requests.ts";
 import * as uploadRoute from "#app/routes/api.v1.controls.$id.evidence.ts";
 import * as reviewRoute from "#app/routes/api.v1.evidence.$id.review.ts";
 import { controls, evidenceRequests, hazardControls, hazardLogs, hazards, organisations, platforms } from "#db/schema/index.ts";
@@ -162,12 +162,15 @@ function buildRequest(route: RouteAccess, access: MethodAccess, caller: Caller, 
   else if (cookie) headers.Cookie = cookie;
   if (access.probe.method !== "GET") headers.Origin = BASE;
   let payload: BodyInit | undefined;
+  // A browser's form carries its session's CSRF token and a fresh submission key (issue 8).
+  const hidden = headers.Cookie ? protection(headers.Cookie) : {};
   if (body && "json" in body) {
     headers["Content-Type"] = "application/json";
     payload = JSON.stringify(body.json);
-  } else if (body && "form" in body) payload = new URLSearchParams(body.form);
+  } else if (body && "form" in body) payload = new URLSearchParams({ ...hidden, ...body.form });
   else if (body && "csv" in body) {
     const form = new FormData();
+    for (const [k, v] of Object.entries(hidden)) form.set(k, v);
     form.set("file", new File([body.csv], "probe.csv", { type: "text/csv" }));
     payload = form;
   }

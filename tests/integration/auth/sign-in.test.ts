@@ -65,7 +65,11 @@ test("sign-out ends the session on the server, so the old cookie no longer works
   const signedIn = await attempt("cso@northcliff.example", "demo-password", "10.6.0.1");
   const cookie = cookieFrom(signedIn);
   const before = await db.select().from(sessions);
-  const out = await settle(() => signOut({ request: new Request(`${BASE}/sign-out`, { method: "POST", headers: { Cookie: cookie, Origin: BASE } }), params: {}, context: context() } as never));
+  // Without the session's token (a forged post from another page) nothing ends.
+  const forged = await settle(() => signOut({ request: new Request(`${BASE}/sign-out`, { method: "POST", headers: { Cookie: cookie, Origin: BASE } }), params: {}, context: context() } as never));
+  expect(forged.status).toBe(403);
+  expect((await db.select().from(sessions)).length).toBe(before.length);
+  const out = await settle(() => signOut({ request: formRequest("/sign-out", {}, { Cookie: cookie }), params: {}, context: context() } as never));
   expect(out.status).toBe(302);
   const after = await db.select().from(sessions);
   expect(after.length).toBe(before.length - 1);

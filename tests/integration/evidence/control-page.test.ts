@@ -6,7 +6,7 @@ import type { Db } from "#db/client.ts";
 import * as controlRoute from "#app/routes/controls.$id.tsx";
 import * as homeRoute from "#app/routes/_index.tsx";
 import * as fileRoute from "#app/routes/api.v1.evidence.$id.file.ts";
-import { context, getRequest, formRequest, settle, BASE } from "#tests/support/requests.ts";
+import { context, getRequest, formRequest, protection, settle, BASE } from "#tests/support/requests.ts";
 import { closeTestDb, openTestDb } from "#tests/setup/test-db.ts";
 import { cookieFor } from "../hazards/page-helpers.ts";
 import { PDF, organisationId, supplierControls } from "./helpers.ts";
@@ -47,6 +47,8 @@ describe("control page", () => {
   it("uploads from the browser form (multipart) and the requester reviews it", async () => {
     const data = await (await page("engineer@supplier.example")).json();
     const form = new FormData();
+    // The hidden token and key come first, as the page's form places them before the file.
+    for (const [k, v] of Object.entries(protection(await cookieFor("engineer@supplier.example")))) form.append(k, v);
     form.append("requestId", data.may.uploadForRequests[0]);
     form.append("description", "Summary report");
     form.append("file", new Blob([new Uint8Array(PDF)], { type: "application/pdf" }), "pen-test.pdf");
