@@ -59,6 +59,12 @@ const scenarios: Record<string, () => Promise<object>> = {
   search: () => load(`${base}/hazard-logs/${cfg.id}?q=allergies`, 20, requests, cookie, 20),
   api: () => load(`${base}/api/v1/hazard-logs/${cfg.id}/hazards`, 1, Math.max(50, requests / 4), bearer, 10),
   rollup: () => load(`${base}/api/v1/platforms/${cfg.id}/rollup`, 1, 50, bearer, 3),
+  dump: async () => {
+    const res = await fetch(`${base}/hazard-logs/${cfg.id}`, { headers: cookie });
+    const html = await res.text();
+    (await import("node:fs")).writeFileSync("/tmp/hot-page.html", html);
+    return { status: res.status, bytes: html.length };
+  },
   rollpage: () => load(`${base}/platforms/${cfg.id}`, 1, 50, cookie, 3),
 };
 try {
