@@ -3,7 +3,7 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { z } from "zod";
 import { apiTokens, users } from "#db/schema/index.ts";
-import { actingAsCaller, getSessionUser, hashToken, loadMemberships, type SessionUser } from "./auth.server.ts";
+import { actingAsCaller, getSessionUser, hashToken, membershipsJson, parseMemberships, type SessionUser } from "./auth.server.ts";
 import { getDb } from "./db.server.ts";
 import { AppError, fieldErrors } from "./errors.server.ts";
 import { nulFields } from "./domain/text-input.ts";
@@ -51,12 +51,12 @@ export async function requireApiUser(request: Request): Promise<SessionUser> {
     if (!match) throw new AppError("unauthorised", "Authorization header must be 'Bearer <token>'");
     const db = await getDb();
     const [row] = await db
-      .select({ token: apiTokens, user: users })
+      .select({ user: { id: users.id, email: users.email, name: users.name }, memberships: membershipsJson(users.id) })
       .from(apiTokens)
       .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(and(eq(apiTokens.tokenHash, hashToken(match[1])), isNull(apiTokens.revokedAt), gt(apiTokens.expiresAt, new Date()), eq(users.active, true)));
     if (!row) throw new AppError("unauthorised", "The token is unknown, expired or revoked");
-    const memberships = await loadMemberships(db, row.user.id);
+    const memberships = parseMemberships(row.memberships);
     return actingAsCaller({ id: row.user.id, email: row.user.email, name: row.user.name, memberships, activeOrganisationId: memberships[0]?.organisationId ?? null, sessionIdHash: null });
   }
   const user = await getSessionUser(request);

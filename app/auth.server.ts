@@ -1,7 +1,8 @@
 // Sign-in, server-side sessions and the current user. The cookie holds a random session id; the
 // database holds only its SHA-256, so a database read does not yield usable cookies.
 import { createCookie, redirect } from "@remix-run/node";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { createHash, randomBytes } from "node:crypto";
 import { memberships, organisations, sessions, users } from "#db/schema/index.ts";
 import type { Db } from "#db/client.ts";
@@ -96,28 +97,54 @@ export async function sessionIdHashOf(request: Request): Promise<string | null> 
   return id ? hashToken(id) : null;
 }
 
+/** The user's active memberships as one JSON column (ordered as loadMemberships orders them), so
+ * the session or token lookup and the memberships are one round trip. */
+export function membershipsJson(userId: SQL | AnyPgColumn) {
+  return sql<MembershipInfo[] | string>`coalesce((select json_agg(json_build_object('organisationId', o.id, 'organisationName', o.name, 'slug', o.slug, 'kind', o.kind, 'role', m.role) order by o.name)
+    from ${memberships} m join ${organisations} o on o.id = m.organisation_id where m.user_id = ${userId} and m.active), '[]'::json)`;
+}
+/** Drivers differ on whether a json column arrives parsed. */
+export const parseMemberships = (v: MembershipInfo[] | string): MembershipInfo[] => (typeof v === "string" ? (JSON.parse(v) as MembershipInfo[]) : v);
+
+// A document request runs the root loader and the route's loader at once, both asking who the
+// user is: lookups of one session already under way are shared (a lookup starting later reads
+// afresh), so the page costs one session query, not two.
+const inFlight = new Map<string, Promise<SessionUser | null>>();
+
 /** The signed-in user of a browser request, or null (expired, idle too long, deactivated). */
 export async function getSessionUser(request: Request): Promise<SessionUser | null> {
   const id = await readSessionId(request);
   if (!id) return null;
-  const db = await getDb();
   const idHash = hashToken(id);
+  const pending = inFlight.get(idHash);
+  if (pending) return pending;
+  const lookup = lookUpSession(idHash).finally(() => inFlight.delete(idHash));
+  inFlight.set(idHash, lookup);
+  return lookup;
+}
+
+async function lookUpSession(idHash: string): Promise<SessionUser | null> {
+  const db = await getDb();
   const [row] = await db
-    .select({ session: sessions, user: users })
+    .select({
+      lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt, activeOrganisationId: sessions.activeOrganisationId,
+      user: { id: users.id, email: users.email, name: users.name, active: users.active },
+      memberships: membershipsJson(users.id),
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.idHash, idHash));
   if (!row) return null;
   const now = Date.now();
-  const idle = now - row.session.lastSeenAt.getTime() > SESSION_IDLE_MS;
-  if (idle || row.session.expiresAt.getTime() <= now || !row.user.active) {
+  const idle = now - row.lastSeenAt.getTime() > SESSION_IDLE_MS;
+  if (idle || row.expiresAt.getTime() <= now || !row.user.active) {
     await db.delete(sessions).where(eq(sessions.idHash, idHash));
     return null;
   }
   // Touch at most once a minute: keeps reads cheap while the idle timeout stays accurate enough.
-  if (now - row.session.lastSeenAt.getTime() > 60_000) await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.idHash, idHash));
-  const list = await loadMemberships(db, row.user.id);
-  const active = list.some((m) => m.organisationId === row.session.activeOrganisationId) ? row.session.activeOrganisationId : (list[0]?.organisationId ?? null);
+  if (now - row.lastSeenAt.getTime() > 60_000) await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.idHash, idHash));
+  const list = parseMemberships(row.memberships);
+  const active = list.some((m) => m.organisationId === row.activeOrganisationId) ? row.activeOrganisationId : (list[0]?.organisationId ?? null);
   return { id: row.user.id, email: row.user.email, name: row.user.name, memberships: list, activeOrganisationId: active, sessionIdHash: idHash };
 }
 

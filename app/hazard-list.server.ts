@@ -1,7 +1,7 @@
 // The hazard list of a log: the query parameters (one zod schema for the page and the API), the
 // filters, the sort orders and keyset paging. The SQL pieces live in hazard-list-sql.server.ts,
 // shared with the heatmap counts (hazard-heatmap.server.ts).
-import { and, count, eq, inArray } from "drizzle-orm";
+import { and, count, eq } from "drizzle-orm";
 import { z } from "zod";
 import { hazards, HAZARD_STATUSES, type HazardRow } from "#db/schema/index.ts";
 import type { Db } from "#db/client.ts";
@@ -88,8 +88,15 @@ export const todayIso = () => new Date().toISOString().slice(0, 10);
 // ---------------------------------------------------------------------------------------------
 // One page
 
-export type ListRow = { h: HazardRow; title: string; upstreamVersion: number | null };
-export type RowPage = { rows: ListRow[]; total: number; start: number; nextCursor: string | null; prevCursor: string | null };
+export type ListRow<H = HazardRow> = { h: H; title: string; upstreamVersion: number | null };
+export type RowPage<H = HazardRow> = { rows: ListRow<H>[]; total: number; start: number; nextCursor: string | null; prevCursor: string | null };
+
+/** The columns the log page's table needs (queryRows reads whole rows, for the API's views). */
+const SUMMARY_COLUMNS = {
+  id: hazards.id, ref: hazards.ref, status: hazards.status, owner: hazards.owner, reviewDue: hazards.reviewDue, deprecatedAt: hazards.deprecatedAt,
+  upstreamHazardId: hazards.upstreamHazardId, upstreamAcceptedVersion: hazards.upstreamAcceptedVersion, initialRisk: hazards.initialRisk, residualRisk: hazards.residualRisk,
+};
+export type SummaryRow = Pick<HazardRow, keyof typeof SUMMARY_COLUMNS>;
 
 /**
  * Keyset paging: the cursor holds the sort keys of the row next to the page boundary, so a page
@@ -97,8 +104,17 @@ export type RowPage = { rows: ListRow[]; total: number; start: number; nextCurso
  * or removed elsewhere in the order therefore never make a page repeat or skip a hazard. The
  * cursor also carries the position, only to say "Showing 51–100".
  */
-/** `known.total`: the count when the caller already has it (the heatmap query gives it). */
-export async function queryRows(db: Db, logId: string, qy: ParsedListQuery, today: string, known: { total?: number } = {}): Promise<RowPage> {
+/** `known.total`: the count when the caller already has it or will (the heatmap query gives it). */
+export async function queryRows(db: Db, logId: string, qy: ParsedListQuery, today: string, known: { total?: number | Promise<number> } = {}): Promise<RowPage> {
+  return queryPage<HazardRow>(db, logId, qy, today, known, hazards);
+}
+
+/** queryRows with only the columns of SummaryRow. */
+export async function querySummaryRows(db: Db, logId: string, qy: ParsedListQuery, today: string, known: { total?: number | Promise<number> } = {}): Promise<RowPage<SummaryRow>> {
+  return queryPage<SummaryRow>(db, logId, qy, today, known, SUMMARY_COLUMNS);
+}
+
+async function queryPage<H>(db: Db, logId: string, qy: ParsedListQuery, today: string, known: { total?: number | Promise<number> }, columns: typeof hazards | typeof SUMMARY_COLUMNS): Promise<RowPage<H>> {
   const limit = qy.limit ?? 50;
   const cursor = decodeCursor(qy.cursor, qy.sort);
   const keys = sortKeys(qy.sort);
@@ -111,26 +127,26 @@ export async function queryRows(db: Db, logId: string, qy: ParsedListQuery, toda
     throw new AppError("bad_request", "Some query parameters are not valid", { fields: { cursor: "is not a cursor this API gave out" } });
 
   // The joins to the upstream rows cost a hash of the whole table: only when a filter or the
-  // order reads them. The page's own rows (at most limit + 1) are then read with their upstream
-  // by primary key.
+  // order reads them. The page's ids (at most limit + 1) are chosen by a subquery; the outer
+  // query reads those rows with their upstream by primary key and orders them again by the same
+  // keys (evaluated on the same rows, so the same order): one round trip for the page.
   const joined = needsUpstream(qy);
   const counted = db.select({ n: count() }).from(hazards).$dynamic();
-  const n = known.total ?? (await (joined ? counted.leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2) : counted).where(condition))[0].n;
-  const ordered = db.select({ id: hazards.id, ...keyColumns }).from(hazards).$dynamic();
-  const slice = await (joined ? ordered.leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2) : ordered)
+  const n = known.total ?? (joined ? counted.leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2) : counted).where(condition).then((r) => r[0].n);
+  const ordered = db.select({ id: hazards.id }).from(hazards).$dynamic();
+  const slice = (joined ? ordered.leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2) : ordered)
     .where(pageCondition)
     .orderBy(...keys.map((k) => k.order(backwards)))
-    .limit(limit + 1);
-  const full = slice.length
-    ? await db
-        .select({ h: hazards, title: titleExpr, upstreamVersion: u1.version })
-        .from(hazards)
-        .leftJoin(u1, upstreamJoin1)
-        .leftJoin(u2, upstreamJoin2)
-        .where(inArray(hazards.id, slice.map((r) => r.id)))
-    : [];
-  const byId = new Map(full.map((r) => [r.h.id, r]));
-  const fetched = slice.map((r) => ({ ...byId.get(r.id)!, ...r }));
+    .limit(limit + 1)
+    .as("page_ids");
+  const fetchedQuery = db
+    .select({ h: columns as typeof hazards, title: titleExpr, upstreamVersion: u1.version, ...keyColumns })
+    .from(slice)
+    .innerJoin(hazards, eq(hazards.id, slice.id))
+    .leftJoin(u1, upstreamJoin1)
+    .leftJoin(u2, upstreamJoin2)
+    .orderBy(...keys.map((k) => k.order(backwards)));
+  const [total, fetched] = await Promise.all([n, fetchedQuery]);
   const more = fetched.length > limit; // one row beyond the page says whether another page follows
   const page = fetched.slice(0, limit);
   if (backwards) page.reverse();
@@ -141,8 +157,8 @@ export async function queryRows(db: Db, logId: string, qy: ParsedListQuery, toda
   const hasPrev = backwards ? more : !!cursor;
   const mk = (c: Omit<Cursor, "sort">) => encodeCursor({ ...c, sort: qy.sort });
   return {
-    rows: page.map((r) => ({ h: r.h, title: r.title, upstreamVersion: r.upstreamVersion })),
-    total: Number(n),
+    rows: page.map((r) => ({ h: r.h as H, title: r.title, upstreamVersion: r.upstreamVersion })),
+    total: Number(total),
     start,
     nextCursor: hasNext && page.length ? mk({ direction: "next", keys: keysOf(page[page.length - 1]), position: start + page.length }) : null,
     prevCursor: hasPrev && page.length ? mk({ direction: "prev", keys: keysOf(page[0]), position: Math.max(0, start - limit) }) : null,

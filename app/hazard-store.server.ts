@@ -280,11 +280,10 @@ async function loadControls(tx: Tx, hazardIds: string[]): Promise<Map<string, Co
 export async function buildViews(tx: Tx, rows: HazardRow[]): Promise<HazardView[]> {
   const upstreamIds = [...new Set(rows.map((r) => r.upstreamHazardId).filter((x): x is string => !!x))];
   const upstreamViews = new Map<string, HazardView>();
-  if (upstreamIds.length > 0) {
-    const upstreamRows = await tx.select().from(hazards).where(inArray(hazards.id, upstreamIds));
-    for (const v of await buildViews(tx, upstreamRows)) upstreamViews.set(v.id, v);
-  }
-  const controlMap = await loadControls(tx, rows.map((r) => r.id));
+  // The rows' controls and their upstreams' views are independent reads: issued together.
+  const upstreamRead = upstreamIds.length > 0 ? tx.select().from(hazards).where(inArray(hazards.id, upstreamIds)).then((upstreamRows) => buildViews(tx, upstreamRows)) : Promise.resolve([]);
+  const [controlMap, upstreamList] = await Promise.all([loadControls(tx, rows.map((r) => r.id)), upstreamRead]);
+  for (const v of upstreamList) upstreamViews.set(v.id, v);
   return rows.map((r) => buildHazardView(r, controlMap.get(r.id) ?? [], r.upstreamHazardId ? upstreamViews.get(r.upstreamHazardId) : undefined));
 }
 

@@ -6,11 +6,11 @@ import { HAZARD_TYPES } from "./domain/hazard-fields.ts";
 import { isReviewOverdue } from "./domain/hazard-view.ts";
 import { describeRisk, type RiskScheme } from "./domain/risk.ts";
 import { heatmapCounts } from "./hazard-heatmap.server.ts";
-import { distinctOwners, parseListQuery, queryRows, todayIso, type ListRow } from "./hazard-list.server.ts";
-import { loadRiskScheme } from "./hazard-store.server.ts";
+import { distinctOwners, parseListQuery, querySummaryRows, todayIso, type ListRow, type SummaryRow } from "./hazard-list.server.ts";
+import { riskSchemeById } from "./risk-schemes.server.ts";
 import { can, requireLog } from "./permissions.server.ts";
 
-function rowSummary(scheme: RiskScheme, today: string, { h, title, upstreamVersion }: ListRow) {
+function rowSummary(scheme: RiskScheme, today: string, { h, title, upstreamVersion }: ListRow<SummaryRow>) {
   const inherited = !!h.upstreamHazardId;
   return {
     id: h.id,
@@ -34,10 +34,15 @@ export async function loadLogPage(user: SessionUser, logId: string, params: URLS
   const db = await getDb();
   const log = await requireLog(db, user, logId, "read:log");
   const qy = parseListQuery(params);
-  const scheme = await loadRiskScheme(db, log.riskSchemeId);
-  const heatmaps = await heatmapCounts(db, log.id, qy, today);
-  const page = await queryRows(db, log.id, qy, today, { total: heatmaps.total });
-  const owners = await distinctOwners(db, log.id);
+  // Independent reads, issued together (PostgreSQL runs them on separate connections); the page
+  // takes its count from the heatmap query rather than counting again.
+  const heatmapsRead = heatmapCounts(db, log.id, qy, today);
+  const [scheme, heatmaps, page, owners] = await Promise.all([
+    riskSchemeById(db, log.riskSchemeId),
+    heatmapsRead,
+    querySummaryRows(db, log.id, qy, today, { total: heatmapsRead.then((h) => h.total) }),
+    distinctOwners(db, log.id),
+  ]);
   return {
     log: { id: log.id, title: log.title, standard: log.standard, scope: log.scope, platformId: log.platformId, platformName: log.platformName },
     may: { raise: can(user, log, "edit:hazard"), import: can(user, log, "import:log") },

@@ -1,6 +1,6 @@
 // The require… helpers: load the facts about an object, ask app/domain/permissions.ts, and refuse
 // with 404 (may not read: exactly as if it did not exist) or 403 (may read, may not do this).
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "#db/client.ts";
 import { controls, deployments, hazardControls, hazardLogs, hazards, platforms, type ControlRow, type HazardLogRow } from "#db/schema/index.ts";
 import type { SessionUser } from "./auth.server.ts";
@@ -11,29 +11,30 @@ import { forbidden, notFound } from "./errors.server.ts";
 export type LogWithFacts = HazardLogRow & { facts: LogFacts; platformName: string };
 
 
-/** Every log with the facts that decide who reads it (one query per table, not per log). */
+/** Every log with the facts that decide who reads it: one query (the platform and its deployers joined). */
 export async function loadLogsWithFacts(db: Db, ids?: string[]): Promise<LogWithFacts[]> {
-  const logs = ids ? (ids.length ? await db.select().from(hazardLogs).where(inArray(hazardLogs.id, ids)) : []) : await db.select().from(hazardLogs);
-  if (logs.length === 0) return [];
-  const platformIds = [...new Set(logs.map((l) => l.platformId))];
-  const platformRows = await db.select().from(platforms).where(inArray(platforms.id, platformIds));
-  const deploymentRows = await db.select().from(deployments).where(inArray(deployments.platformId, platformIds));
-  return logs.map((log) => {
-    const p = platformRows.find((x) => x.id === log.platformId)!;
-    return {
-      ...log,
-      platformName: p.name,
-      facts: {
-        scope: log.scope,
-        organisationId: log.organisationId,
-        platform: {
-          supplierOrganisationId: p.supplierOrganisationId,
-          icbOrganisationId: p.icbOrganisationId,
-          deployerOrganisationIds: deploymentRows.filter((d) => d.platformId === p.id).map((d) => d.organisationId),
-        },
-      },
-    };
-  });
+  if (ids && ids.length === 0) return [];
+  const rows = await db
+    .select({
+      log: hazardLogs,
+      platformName: platforms.name,
+      supplierOrganisationId: platforms.supplierOrganisationId,
+      icbOrganisationId: platforms.icbOrganisationId,
+      // Comma-joined uuids: both drivers return text alike (array types they parse differently).
+      deployers: sql<string>`coalesce((select string_agg(${deployments.organisationId}::text, ',' order by ${deployments.createdAt}, ${deployments.id}) from ${deployments} where ${deployments.platformId} = ${platforms.id}), '')`,
+    })
+    .from(hazardLogs)
+    .innerJoin(platforms, eq(platforms.id, hazardLogs.platformId))
+    .where(ids ? inArray(hazardLogs.id, ids) : undefined);
+  return rows.map(({ log, platformName, supplierOrganisationId, icbOrganisationId, deployers }) => ({
+    ...log,
+    platformName,
+    facts: {
+      scope: log.scope,
+      organisationId: log.organisationId,
+      platform: { supplierOrganisationId, icbOrganisationId, deployerOrganisationIds: deployers ? deployers.split(",") : [] },
+    },
+  }));
 }
 
 /** The log if the user may do `permission` on it; 404 when they may not even read it. */
