@@ -354,6 +354,7 @@ export async function generateEstate(db: Db, opts: { seed?: number; size?: Estat
   };
   // The demo shared log's hazards, read before the generated ones join it: new trust logs inherit them too.
   const demoShared = await db.select().from(s.hazards).where(eq(s.hazards.hazardLogId, logs[0].shared.id));
+  let demoUpstreams: Upstream[] | undefined;
   for (const [p, pl] of logs.entries()) {
     const supplierNew = ownHazards(pl.supplier, await logNext(pl.supplier), ownSupplier[p] - (p === 0 ? Number(demoSupplier) : 0), p === 0 ? 0.02 : 0.01);
     await write(pl.supplier, supplierNew, true);
@@ -366,7 +367,8 @@ export async function generateEstate(db: Db, opts: { seed?: number; size?: Estat
     for (const local of pl.locals) {
       const isNew = newLogs.includes(local);
       if (p === 0 && isNew && demoShared.length) {
-        const views = await buildDemoUpstreams(db, demoShared);
+        demoUpstreams ??= await buildDemoUpstreams(db, demoShared);
+        const views = demoUpstreams;
         await write(local, copies(local, await logNext(local), views), false);
       }
       await write(local, copies(local, await logNext(local), sharedUps), false);
@@ -547,8 +549,6 @@ export async function copyRows(db: Db, table: PgTable, rows: Record<string, unkn
 
 /** The demo shared log's hazards as upstreams for a new trust log (an inherited one reads its supplier row). */
 async function buildDemoUpstreams(db: Db, rows: (typeof s.hazards.$inferSelect)[]): Promise<Upstream[]> {
-  const cache = (buildDemoUpstreams as unknown as { cache?: Upstream[] }).cache;
-  if (cache) return cache;
   const supplier = new Map((await db.select().from(s.hazards).where(sql`${s.hazards.id} in (select upstream_hazard_id from hazards where hazard_log_id = ${rows[0].hazardLogId} and upstream_hazard_id is not null)`)).map((r) => [r.id, r]));
   const transferred = await db.select().from(s.controls).where(sql`${s.controls.transferred} and ${s.controls.transferredFromControlId} is null and ${s.controls.id} in (select control_id from hazard_controls)`);
   const links = await db.select().from(s.hazardControls);
@@ -562,7 +562,6 @@ async function buildDemoUpstreams(db: Db, rows: (typeof s.hazards.$inferSelect)[
       riskBenefitJustification: r.riskBenefitJustification, status: r.status, version: r.version, transferredControls: tc,
     };
   });
-  (buildDemoUpstreams as unknown as { cache?: Upstream[] }).cache = ups;
   return ups;
 }
 

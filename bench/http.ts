@@ -46,6 +46,7 @@ export async function prepareEstate(kind: Engine, size: EstateSize, log: (line: 
   const url = scratch?.url ?? `pglite://${join(dataDir, "pg")}`;
   const t0 = performance.now();
   const open = await openDb(url);
+  let prepared = false;
   try {
     useDatabase(open);
     const estate = await generateEstate(open.db, { seed, size, log });
@@ -90,12 +91,15 @@ export async function prepareEstate(kind: Engine, size: EstateSize, log: (line: 
     const env: Record<string, string> = { DATA_DIR: dataDir, SESSION_SECRET, SEED_DEMO: "false", DEMO_PASSWORD: ESTATE_PASSWORD };
     if (scratch) env.DATABASE_URL = scratch.url;
     log(`[bench] ${kind}: estate generated in ${generateMs} ms: ${JSON.stringify(estate.counts)}`);
+    prepared = true;
     return {
       kind, env, url, estate, generateMs, cookies, tokens, rawTimes, searchMatches: Number(searchMatches), smoke,
       drop: async () => { await scratch?.drop(); rmSync(dataDir, { recursive: true, force: true }); },
     };
   } finally {
     await open.close();
+    // A failed generation leaves no scratch database or folder behind.
+    if (!prepared) { await scratch?.drop(); rmSync(dataDir, { recursive: true, force: true }); }
   }
 }
 
