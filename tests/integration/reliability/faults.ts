@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "#db/client.ts";
 import { verifyAllChains } from "#app/audit.server.ts";
-import { queryRows } from "#tests/setup/test-db.ts";
+import { actAsOwner, queryRows } from "#tests/setup/test-db.ts";
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -37,10 +37,19 @@ export function differences(before: Fingerprint, after: Fingerprint, ignore: rea
   return { tables, records };
 }
 
+/** DDL needs the tables' owner: the test database, like the app, runs as the row-level-security role. */
+async function asOwner(db: Db, statement: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await actAsOwner(tx);
+    await tx.execute(sql.raw(statement));
+  });
+}
+
 export async function installFaultFunction(db: Db): Promise<void> {
-  await db.execute(
-    sql.raw(`create or replace function test_injected_fault() returns trigger language plpgsql as $$
-      begin raise exception 'injected fault: % on %', tg_op, tg_table_name; end $$`),
+  await asOwner(
+    db,
+    `create or replace function test_injected_fault() returns trigger language plpgsql as $$
+      begin raise exception 'injected fault: % on %', tg_op, tg_table_name; end $$`,
   );
 }
 
@@ -48,17 +57,16 @@ export async function installFaultFunction(db: Db): Promise<void> {
 export async function injectFault(db: Db, table: string, when?: string): Promise<void> {
   // With a condition: only the rows it picks out fail (a fault part-way through an operation,
   // after its first writes to the same table succeeded).
-  await db.execute(
-    sql.raw(
-      when
-        ? `create trigger test_injected_fault before insert or update on ${ident(table)} for each row when (${when}) execute function test_injected_fault()`
-        : `create trigger test_injected_fault before insert or update or delete on ${ident(table)} for each statement execute function test_injected_fault()`,
-    ),
+  await asOwner(
+    db,
+    when
+      ? `create trigger test_injected_fault before insert or update on ${ident(table)} for each row when (${when}) execute function test_injected_fault()`
+      : `create trigger test_injected_fault before insert or update or delete on ${ident(table)} for each statement execute function test_injected_fault()`,
   );
 }
 
 export async function removeFault(db: Db, table: string): Promise<void> {
-  await db.execute(sql.raw(`drop trigger if exists test_injected_fault on ${ident(table)}`));
+  await asOwner(db, `drop trigger if exists test_injected_fault on ${ident(table)}`);
 }
 
 /** Every organisation's chain verifies; returns the total number of entries. */
