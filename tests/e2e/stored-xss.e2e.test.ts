@@ -106,11 +106,14 @@ test("property: an organisation member's name with script and HTML fragments is 
     fc.asyncProperty(extra, async (a) => {
       const n = ++tried;
       const name = `<script>alert("XSS${n}m")</script> ${a}`.trim().slice(0, 200);
+      // As a browser would: the rendered form's CSRF token and this render's submission key.
+      const form = await (await fetch(`${app.baseUrl}/organisations/acme-health`, { headers: { Cookie: admin } })).text();
+      const hidden = (field: string) => new RegExp(`name="${field}" value="([^"]+)"`).exec(form)?.[1] ?? "";
       const added = await fetch(`${app.baseUrl}/organisations/acme-health`, {
         method: "POST",
         redirect: "manual",
         headers: { Cookie: admin, Origin: app.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ intent: "add", name, email: `xss-${n}@supplier.example`, role: "viewer", temporaryPassword: "temporary-password-123" }),
+        body: new URLSearchParams({ _csrf: hidden("_csrf"), _key: hidden("_key"), intent: "add", name, email: `xss-${n}@supplier.example`, role: "viewer", temporaryPassword: "temporary-password-123" }),
       });
       if (added.status >= 500) fiveHundreds++;
       expect(added.status, await added.clone().text()).toBeLessThan(400);
