@@ -33,7 +33,11 @@ const EvidenceItem = {
     },
   ],
 };
-const errors413415 = { "413": err("The file is larger than EVIDENCE_MAX_BYTES (checked while streaming; nothing kept)"), "415": err(`File type refused. ${TYPES}`) };
+const errors413415 = {
+  "413": err("The file is larger than EVIDENCE_MAX_BYTES (checked while streaming; nothing kept)"),
+  "415": err(`File type refused. ${TYPES}`),
+  "429": err("Too many evidence uploads by this user: UPLOAD_RATE_LIMIT per UPLOAD_RATE_WINDOW_SECONDS (default 30 per 10 minutes); see Retry-After. Checked before the body is read"),
+};
 
 registerPaths(
   {
@@ -68,9 +72,9 @@ registerPaths(
           "400": err("Bad input: no file, an empty file, a missing description, a bad link or requestId"),
           "403": err("The caller's organisation was not asked for this evidence, or its role may not upload"),
           "404": err("No such control readable by the caller"),
-          ...errors413415,
           "422": err("The request has already been fulfilled"),
           ...STD_ERRORS,
+          ...errors413415, // after STD_ERRORS: its 429 names the upload limit
         },
       },
     },

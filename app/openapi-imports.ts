@@ -46,6 +46,7 @@ registerPaths({
         "415": err("The file is neither an xlsx workbook nor CSV text"),
         "422": err("The import has errors (code import_errors): error.rows lists each { row, column, message } (row 0: the whole file, e.g. wrong headings). Nothing was written."),
         ...STD_ERRORS,
+        "429": err("Too many import uploads by this user: UPLOAD_RATE_LIMIT per UPLOAD_RATE_WINDOW_SECONDS (default 30 per 10 minutes); see Retry-After"),
       },
     },
   },
