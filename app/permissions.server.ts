@@ -2,7 +2,7 @@
 // with 404 (may not read: exactly as if it did not exist) or 403 (may read, may not do this).
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "#db/client.ts";
-import { controls, deployments, hazardControls, hazardLogs, hazards, platforms, type ControlRow, type HazardLogRow } from "#db/schema/index.ts";
+import { controls, deployments, hazardControls, hazardLogs, hazards, organisations, platforms, type ControlRow, type HazardLogRow } from "#db/schema/index.ts";
 import type { SessionUser } from "./auth.server.ts";
 import { isUuid } from "./domain/ids.ts";
 import { canOnLog, canReadControl, canReadLog, type ControlFacts, type LogFacts, type Permission } from "./domain/permissions.ts";
@@ -21,7 +21,8 @@ export async function loadLogsWithFacts(db: Db, ids?: string[]): Promise<LogWith
       supplierOrganisationId: platforms.supplierOrganisationId,
       icbOrganisationId: platforms.icbOrganisationId,
       // Comma-joined uuids: both drivers return text alike (array types they parse differently).
-      deployers: sql<string>`coalesce((select string_agg(${deployments.organisationId}::text, ',' order by ${deployments.createdAt}, ${deployments.id}) from ${deployments} where ${deployments.platformId} = ${platforms.id}), '')`,
+      // In organisation name order: deployments made in one transaction share a creation time.
+      deployers: sql<string>`coalesce((select string_agg(d.organisation_id::text, ',' order by o.name, d.organisation_id) from ${deployments} d join ${organisations} o on o.id = d.organisation_id where d.platform_id = ${platforms.id}), '')`,
     })
     .from(hazardLogs)
     .innerJoin(platforms, eq(platforms.id, hazardLogs.platformId))

@@ -67,5 +67,7 @@ export async function platformTransferredControls(user: SessionUser, platformId:
     };
   });
   const columns = deployers.filter((d) => upstreamSources.some((s) => visible(d, s.control.ownerOrganisationId)));
-  return { platform: { id: platform.id, name: platform.name }, organisations: columns.map((id) => ({ id, name: orgName.get(id) ?? "" })), controls: items };
+  // Columns in name order: the deployments' own order is not stable (rows made in one transaction share a time).
+  const organisationColumns = columns.map((id) => ({ id, name: orgName.get(id) ?? "" })).sort((a, b) => a.name.localeCompare(b.name));
+  return { platform: { id: platform.id, name: platform.name }, organisations: organisationColumns, controls: items };
 }
