@@ -106,6 +106,25 @@ describe("a query bypassing the application filter, as each demo account", () =>
   it("a request scope with no caller yet (signed out) reads no tenant row", async () => {
     expect(await runInRequestScope(() => count("hazard_logs"))).toBe(0);
   });
+
+  it("a failing query as a caller leaves no transaction or caller behind on the connection (PostgreSQL sends it as one pipeline)", async () => {
+    const all = await count("hazard_logs");
+    const trust = await asCaller("cso@harbourside.example", () => count("hazard_logs"));
+    expect(trust).toBeGreaterThan(0);
+    expect(trust).toBeLessThan(all);
+    for (let round = 0; round < 3; round++) {
+      // Many at once, so every pooled connection has had a failed pipeline.
+      const failures = await asCaller("cso@harbourside.example", () => Promise.allSettled(Array.from({ length: 12 }, () => queryRows(db, sql`select 1 / 0`))));
+      expect(failures.map((r) => (r.status === "rejected" ? String((r.reason as { cause?: unknown }).cause ?? r.reason) : "fulfilled")).filter((m) => !/division by zero/.test(m))).toEqual([]);
+      // Afterwards: the service still sees every log, each caller exactly their own, and nothing is left open.
+      expect(await Promise.all(Array.from({ length: 12 }, () => count("hazard_logs")))).toEqual(Array(12).fill(all));
+      expect(await asCaller("cso@harbourside.example", () => Promise.all(Array.from({ length: 12 }, () => count("hazard_logs"))))).toEqual(Array(12).fill(trust));
+      const open = await asCaller("cso@harbourside.example", () => Promise.all(Array.from({ length: 12 }, () => queryRows<{ setting: string | null }>(db, sql`select current_setting('cswf.caller_orgs', true) as setting`))));
+      expect(open.every(([r]) => r.setting !== "" && r.setting !== null)).toBe(true);
+      const service = await Promise.all(Array.from({ length: 12 }, () => queryRows<{ setting: string | null; tx: string }>(db, sql`select coalesce(current_setting('cswf.caller_orgs', true), '') as setting, now()::text as tx`)));
+      expect(service.every(([r]) => r.setting === "")).toBe(true);
+    }
+  });
 });
 
 describe("the request path", () => {
