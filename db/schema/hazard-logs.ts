@@ -95,6 +95,10 @@ export const hazards = pgTable(
     index("hazards_upstream_idx").on(t.upstreamHazardId),
     index("hazards_log_status_idx").on(t.hazardLogId, t.status),
     index("hazards_log_residual_idx").on(t.hazardLogId, t.residualRisk),
+    // The log page's heatmaps and owner filter read these columns of every hazard in the log: from
+    // these indexes alone (index-only scans), not by reading each hazard's full row (issue 9).
+    index("hazards_log_heatmap_idx").on(t.hazardLogId, t.initialLikelihood, t.initialSeverity, t.residualLikelihood, t.residualSeverity, t.deprecatedAt),
+    index("hazards_log_owner_idx").on(t.hazardLogId, t.owner),
     check("hazards_status_check", sql`${t.status} in ('open','transferred','closed')`),
     check("hazards_initial_risk_check", sql`${t.initialRisk} between 1 and 5`),
     check("hazards_residual_risk_check", sql`${t.residualRisk} between 1 and 5`),
