@@ -31,6 +31,13 @@ export async function prepareDatabase(): Promise<void> {
   if (env.seedDemo) await seedDemo(db, { password: env.demoPassword });
 }
 
+/** The primary of several server processes prepares the database, then hands it to its workers. */
+export async function closeDatabase(): Promise<void> {
+  const open = g.__db;
+  g.__db = undefined;
+  if (open) await (await open).close();
+}
+
 function hookShutdown() {
   if (g.__dbShutdownHooked) return;
   g.__dbShutdownHooked = true;

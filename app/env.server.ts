@@ -2,6 +2,7 @@
 // start-up with one clear line naming the variable.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 
@@ -18,6 +19,7 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   SEED_DEMO: booleanText.optional(),
   DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default("demo-password"),
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   REPORT_WORKER_MIN_HAZARDS: z.coerce.number().int().min(0).default(2000),
   UPLOAD_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   UPLOAD_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(600),
@@ -48,11 +50,19 @@ export type Env = {
   evidence: { maxBytes: number; tmpDir: string; storage: EvidenceStorageSetting };
   /** Evidence uploads and import uploads each allowed per user in a window (app/throttle.server.ts). */
   uploadRate: { limit: number; windowMs: number };
+  /**
+   * Server processes (server/start.js forks them; one listening socket). With PostgreSQL one per
+   * core: a Node process renders on one core only, and a 2-core server left half idle queued every
+   * page behind the one busy core (issue 9). The embedded database lives inside one process: 1.
+   */
+  workers: number;
   /** Reports of at least this many hazards render in a worker thread (when the server runs one). */
   reportWorkerMinHazards: number;
 };
 
-export class SettingError extends Error {}
+export class SettingError extends Error {
+  override name = "SettingError"; // server/start.js prints it as one line, without a stack
+}
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = EnvSchema.safeParse(source);
@@ -65,6 +75,8 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const dataDir = resolve(e.DATA_DIR);
   const databaseUrl = e.DATABASE_URL ?? `pglite://${join(dataDir, "pg")}`;
   const usesEmbeddedDatabase = databaseUrl.startsWith("pglite://");
+  if (usesEmbeddedDatabase && (e.WEB_CONCURRENCY ?? 1) > 1)
+    throw new SettingError("Invalid setting WEB_CONCURRENCY: the embedded database is served by one process; set DATABASE_URL to run more");
   if (isProduction && !e.SESSION_SECRET) throw new SettingError("Missing setting SESSION_SECRET: required when NODE_ENV=production");
   return {
     nodeEnv: e.NODE_ENV,
@@ -77,6 +89,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     seedDemo: e.SEED_DEMO ?? usesEmbeddedDatabase,
     demoPassword: e.DEMO_PASSWORD,
     evidence: { maxBytes: e.EVIDENCE_MAX_BYTES, tmpDir: join(dataDir, "evidence", "tmp"), storage: evidenceStorage(e, dataDir) },
+    workers: e.WEB_CONCURRENCY ?? (usesEmbeddedDatabase ? 1 : availableParallelism()),
     reportWorkerMinHazards: e.REPORT_WORKER_MIN_HAZARDS,
     uploadRate: { limit: e.UPLOAD_RATE_LIMIT, windowMs: e.UPLOAD_RATE_WINDOW_SECONDS * 1000 },
   };

@@ -5,7 +5,7 @@
 //   npx tsx bench/hot-load.ts /tmp/hot-rollup.json rollup
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { freePort } from "#tests/e2e/harness.ts";
 import { percentile, round1 } from "./common.ts";
@@ -20,10 +20,11 @@ const port = await freePort();
 const env: Record<string, string | undefined> = { ...process.env, ...cfg.env, PORT: String(port), HOST: "127.0.0.1" };
 if (!process.argv.includes("--production")) delete env.NODE_ENV;
 const child = spawn(process.execPath, [...(prof ? ["--cpu-prof", "--cpu-prof-dir", prof] : []), "server/start.js"], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "inherit", "inherit"] });
-/** utime + stime of the server process, in ms (Linux /proc). */
+/** utime + stime of the server process and its workers (WEB_CONCURRENCY), in ms (Linux /proc). */
 const cpuMs = () => {
-  const f = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  const stat = (pid: string) => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  const pids = [String(child.pid), ...readdirSync("/proc").filter((d) => /^\d+$/.test(d) && (() => { try { return stat(d)[1] === String(child.pid); } catch { return false; } })())];
+  return pids.reduce((sum, pid) => { try { const f = stat(pid); return sum + ((Number(f[11]) + Number(f[12])) * 1000) / 100; } catch { return sum; } }, 0);
 };
 const base = `http://127.0.0.1:${port}`;
 for (let i = 0; ; i++) {
@@ -65,6 +66,8 @@ const scenarios: Record<string, () => Promise<object>> = {
     (await import("node:fs")).writeFileSync("/tmp/hot-page.html", html);
     return { status: res.status, bytes: html.length };
   },
+  // The page's loader data alone (single fetch), to tell rendering from loading.
+  data: () => load(`${base}/hazard-logs/${cfg.id}.data`, 20, requests, cookie, 20),
   rollpage: () => load(`${base}/platforms/${cfg.id}`, 1, 50, cookie, 3),
 };
 try {

@@ -31,6 +31,8 @@ export type RunningApp = {
   output: () => string;
   /** Stops the server's whole process group and removes its data folder. */
   stop: () => Promise<void>;
+  /** The server process (the primary when it runs several). */
+  pid: number;
 };
 
 export async function freePort(): Promise<number> {
@@ -123,7 +125,7 @@ export async function startApp(opts: { env?: Record<string, string | undefined>;
     }
     await new Promise((r) => setTimeout(r, 150));
   }
-  return { baseUrl, startupMs: Math.round(performance.now() - started), dataDir, output: () => output, stop };
+  return { baseUrl, startupMs: Math.round(performance.now() - started), dataDir, output: () => output, stop, pid: child.pid! };
 }
 
 // ---------------------------------------------------------------------------------------------
