@@ -2,6 +2,7 @@
 // risk colour with the count AND the rating and label as text (colour is never the only signal).
 // Each cell links to the log filtered to that cell; the selected cell says so in words too.
 import { Link } from "@remix-run/react";
+import { ClientLinks } from "./client-links.tsx";
 import type { RiskGrid } from "#app/domain/risk-grid.ts";
 import { withParams } from "#app/domain/list-url.ts";
 
@@ -21,7 +22,8 @@ type Props = {
 export function RiskHeatmap({ title, grid, param, active, unassessed, path, search }: Props) {
   const lower = title.toLowerCase();
   return (
-    <div className="app-heatmap-wrapper">
+    // The cells' links navigate in the app and keep the scroll position (ClientLinks).
+    <ClientLinks className="app-heatmap-wrapper" preventScrollReset>
       <table className="nhsuk-table app-heatmap" data-heatmap={param}>
         <caption className="nhsuk-table__caption nhsuk-table__caption--m">{title}</caption>
         <thead className="nhsuk-table__head">
@@ -38,11 +40,12 @@ export function RiskHeatmap({ title, grid, param, active, unassessed, path, sear
               <th scope="row">{row.likelihood.label}</th>
               {row.cells.map((c) => {
                 const isActive = c.key === active;
+                // Each text is one string: fewer nodes for React to render, 50 cells per heatmap.
                 const body = (
                   <>
                     <span className="app-heatmap__count">{c.count}</span>
-                    <span className="nhsuk-u-visually-hidden"> {c.count === 1 ? "hazard" : "hazards"} with {lower} likelihood {row.likelihood.label} and severity {c.severity.label}:</span>
-                    <span className="app-heatmap__label">{c.rating} {c.label}</span>
+                    <span className="nhsuk-u-visually-hidden">{` ${c.count === 1 ? "hazard" : "hazards"} with ${lower} likelihood ${row.likelihood.label} and severity ${c.severity.label}:`}</span>
+                    <span className="app-heatmap__label">{`${c.rating} ${c.label}`}</span>
                     {isActive ? <span className="app-heatmap__selected">Selected</span> : null}
                   </>
                 );
@@ -50,9 +53,9 @@ export function RiskHeatmap({ title, grid, param, active, unassessed, path, sear
                   <td key={c.key} style={{ backgroundColor: c.colour }} className={isActive ? "app-heatmap__cell app-heatmap__cell--active" : "app-heatmap__cell"}>
                     {c.count > 0 || isActive ? (
                       // A second click on the selected cell removes that filter.
-                      <Link to={withParams(path, search, { [param]: isActive ? null : c.key })} aria-current={isActive ? "true" : undefined} preventScrollReset>
+                      <a href={withParams(path, search, { [param]: isActive ? null : c.key })} aria-current={isActive ? "true" : undefined}>
                         {body}
-                      </Link>
+                      </a>
                     ) : (
                       <span className="app-heatmap__empty">{body}</span>
                     )}
@@ -72,6 +75,6 @@ export function RiskHeatmap({ title, grid, param, active, unassessed, path, sear
           </>
         ) : null}
       </p>
-    </div>
+    </ClientLinks>
   );
 }

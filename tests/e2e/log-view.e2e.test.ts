@@ -55,8 +55,13 @@ describe("cso@icb.example on the ICB shared log", () => {
     const cell = residual.locator("td a").first();
     const count = Number(await cell.locator(".app-heatmap__count").innerText());
     expect(count).toBeGreaterThan(0);
+    // The cells are plain anchors (app/components/client-links.tsx): the click must still navigate
+    // within the app, keeping this document (and the scroll position), not load a new page.
+    await page.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; window.scrollTo(0, 200); });
     await cell.click();
     await page.waitForURL(/residualCell=/);
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed === true)).toBe(true);
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
     await expect.poll(() => showing(page)).toBe(`Showing 1–${count} of ${count} ${count === 1 ? "hazard" : "hazards"}`);
     expect(await tableRows(page).count()).toBe(count);
     const selected = residual.locator("a[aria-current=true]");
@@ -66,6 +71,15 @@ describe("cso@icb.example on the ICB shared log", () => {
     await page.screenshot({ path: `${SCREENSHOTS_DIR}/log-view-02-top.png`, fullPage: true, clip: { x: 0, y: 100, width: 1280, height: 900 } });
     expect(await checkA11y(page)).toEqual([]);
     await page.getByRole("link", { name: "Clear the residual risk cell filter" }).click();
+    await expect.poll(() => showing(page)).toBe("Showing 1–38 of 38 hazards");
+    // A hazard's ref opens its page, also within the app.
+    const first = tableRows(page).first().locator("a").first();
+    const title = await tableRows(page).first().locator("td").nth(1).innerText();
+    await first.click();
+    await page.waitForURL(/\/hazards\/[0-9a-f-]{36}$/);
+    await page.getByRole("heading", { level: 1, name: title.split("\n")[0] }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed === true)).toBe(true);
+    await page.goBack();
     await expect.poll(() => showing(page)).toBe("Showing 1–38 of 38 hazards");
   });
 
