@@ -1,13 +1,22 @@
 // Evidence as other services read it inside their transactions: the ids on each control of a
 // hazard view, what a frozen baseline records, and the rule that a control is Verified only with
 // accepted evidence. No permission checks here: callers have already authorised the hazard or log.
-import { and, asc, eq, inArray, ne } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "#db/client.ts";
 import { evidence } from "#db/schema/index.ts";
 import { AppError } from "./errors.server.ts";
 
 /** What a baseline records per control: each file it relies on, by hash, and its review state. */
 export type BaselineEvidence = { id: string; sha256: string; state: "submitted" | "accepted" };
+
+const STANDS = ne(evidence.state, "rejected");
+const STANDING_ORDER = [asc(evidence.createdAt), asc(evidence.id)];
+
+/** The ids of the evidence that stands for the control in `controlId`, in order, as a subquery (text[]). */
+export function standingEvidenceIdsOf(controlId: AnyPgColumn): SQL<string[]> {
+  return sql<string[]>`coalesce((select array_agg(${evidence.id}::text order by ${sql.join(STANDING_ORDER, sql`, `)}) from ${evidence} where ${evidence.controlId} = ${controlId} and ${STANDS}), '{}')`;
+}
 
 /**
  * Per control, the evidence that stands: submitted (awaiting review) and accepted items, oldest
@@ -19,8 +28,8 @@ export async function standingEvidenceByControl(tx: Db, controlIds: string[]): P
   const rows = await tx
     .select({ id: evidence.id, controlId: evidence.controlId, sha256: evidence.sha256, state: evidence.state })
     .from(evidence)
-    .where(and(inArray(evidence.controlId, controlIds), ne(evidence.state, "rejected")))
-    .orderBy(asc(evidence.createdAt), asc(evidence.id));
+    .where(and(inArray(evidence.controlId, controlIds), STANDS))
+    .orderBy(...STANDING_ORDER);
   for (const r of rows) {
     const list = out.get(r.controlId) ?? [];
     list.push({ id: r.id, sha256: r.sha256, state: r.state as BaselineEvidence["state"] });

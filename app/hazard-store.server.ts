@@ -10,7 +10,7 @@ import type { ControlInput, HazardInput } from "./domain/hazard-fields.ts";
 import { releaseCasesInReview } from "./case-invalidation.server.ts";
 import { inheritDownstream, inheritDownstreamMany, propagateChange } from "./propagation.server.ts";
 import { reachesDownstream } from "./domain/inheritance.ts";
-import { standingEvidenceByControl } from "./evidence-store.server.ts";
+import { standingEvidenceIdsOf } from "./evidence-store.server.ts";
 import { lookupRiskOrNull, type RiskScheme } from "./domain/risk.ts";
 
 export type Tx = Db;
@@ -261,16 +261,20 @@ export async function insertInheritedHazards(
 async function loadControls(tx: Tx, hazardIds: string[]): Promise<Map<string, ControlWithLink[]>> {
   const out = new Map<string, ControlWithLink[]>();
   if (hazardIds.length === 0) return out;
+  // Each control's standing evidence in the same query: one round trip for a page of hazards
+  // rather than two (issue 9).
   const rows = await tx
-    .select({ link: hazardControls, control: controls })
+    .select({
+      link: hazardControls,
+      control: controls,
+      evidenceIds: standingEvidenceIdsOf(controls.id),
+    })
     .from(hazardControls)
     .innerJoin(controls, eq(controls.id, hazardControls.controlId))
     .where(inArray(hazardControls.hazardId, hazardIds));
-  const evidenceMap = await standingEvidenceByControl(tx, [...new Set(rows.map((r) => r.control.id))]);
   for (const r of rows) {
     const list = out.get(r.link.hazardId) ?? [];
-    const evidenceIds = (evidenceMap.get(r.control.id) ?? []).map((e) => e.id);
-    list.push({ ...r.control, kind: r.link.kind, position: r.link.position, evidenceIds });
+    list.push({ ...r.control, kind: r.link.kind, position: r.link.position, evidenceIds: r.evidenceIds });
     out.set(r.link.hazardId, list);
   }
   return out;
