@@ -10,7 +10,7 @@ import { utc } from "../components/signature.tsx";
 import { fillColour, rectOp, strokeColour } from "./cell-ops.ts";
 import { drawWrapped, fontState, linesHeight, wrapCell, type WrappedText } from "./cell-text.ts";
 import { reportFonts } from "./fonts.server.ts";
-import { tuneDocument } from "./pdf-tuning.ts";
+import { compressPages, tuneDocument } from "./pdf-tuning.ts";
 
 export type Doc = PDFKit.PDFDocument;
 
@@ -307,6 +307,7 @@ export function render(meta: ReportMeta, draw: (doc: Doc) => Promise<void>): Doc
     try {
       await draw(doc);
       finishPages(doc, meta);
+      await compressPages(doc);
       doc.end();
     } catch (error) {
       console.error(error);

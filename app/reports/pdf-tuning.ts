@@ -17,6 +17,8 @@
 // Everything is installed on the document's own objects (instance properties), never on pdfkit's
 // prototypes. pdfkit is pinned to an exact version in package.json: tests/integration/reports
 // compare the output with pdfkit's own, byte for byte.
+import { promisify } from "node:util";
+import { deflate } from "node:zlib";
 import type { Doc } from "./layout.ts";
 
 type Run = { glyphs: { id: number; advanceWidth: number; codePoints: number[] }[]; positions: Record<string, number>[]; advanceWidth: number };
@@ -28,8 +30,14 @@ type EmbeddedFont = {
   layout(text: string, features?: unknown, onlyWidth?: boolean): { glyphs: Run["glyphs"] | null; positions: Run["positions"] | null; advanceWidth: number };
 };
 type PageContent = { write(chunk: Uint8Array): unknown };
+/** A page's content stream (pdfkit's PDFReference). */
+type Stream = { compress: boolean; buffer: Uint8Array[] };
 type Internals = {
   page: PageContent;
+  compress: boolean;
+  _pageBuffer: { content: Stream; markings: unknown[] }[];
+  /** Writes the operators collected so far to their page (installed by batchContent). */
+  flushContent?: () => void;
   addContent(data: string): Internals;
   addPage(...args: unknown[]): unknown;
   switchToPage(...args: unknown[]): unknown;
@@ -52,6 +60,7 @@ function batchContent(doc: Internals) {
     if (target && pending.length) target.write(Buffer.from(`${pending.join("\n")}\n`, "latin1"));
     pending = [];
   };
+  doc.flushContent = flush;
   doc.addContent = function (data: string) {
     if (this.page !== target) {
       flush();
@@ -121,6 +130,30 @@ function tuneFont(font: EmbeddedFont) {
     }
     return { glyphs, positions, advanceWidth };
   };
+}
+
+const deflateAsync = promisify(deflate);
+
+/**
+ * Compresses every buffered page's content stream on libuv's thread pool, all pages at once,
+ * instead of one after another on this thread when end() writes them (about a tenth of a large
+ * report's time, and the event loop is free meanwhile). Same zlib, same default settings, so the
+ * same bytes: pdfkit's PDFReference writes a stream whose `compress` is off as it is, and its
+ * FlateDecode filter was set when the content was written. Call it after the last drawing
+ * (finishPages) and right before end(): nothing may write to the pages after it.
+ */
+export async function compressPages(pdf: Doc) {
+  const doc = pdf as unknown as Internals;
+  if (!doc.compress) return;
+  doc.flushContent?.();
+  await Promise.all(
+    doc._pageBuffer.map(async ({ content, markings }) => {
+      if (!content.compress || !content.buffer.length || markings.length) return; // end() would still write to it
+      const packed = await deflateAsync(Buffer.concat(content.buffer));
+      content.buffer = [packed];
+      content.compress = false;
+    }),
+  );
 }
 
 /** Installs the faster plumbing on a new document whose fonts `families` are registered. */
