@@ -15,7 +15,18 @@
 import type { Doc } from "./layout.ts";
 
 type Position = { xAdvance: number; advanceWidth: number; xOffset: number; yOffset: number };
-type PdfFont = { id: string; ascender: number; ref(): unknown; encode(text: string, features?: unknown): [string[], Position[]] };
+type Glyph = { id: number; advanceWidth: number; codePoints: number[] };
+/** pdfkit's EmbeddedFont: its laid-out words (cached per word), its subset and what it records per glyph. */
+type PdfFont = {
+  id: string;
+  ascender: number;
+  scale: number;
+  subset: { includeGlyph(id: number): number };
+  widths: (number | undefined)[];
+  unicode: (number[] | undefined)[];
+  ref(): unknown;
+  layoutCached(word: string): { glyphs: Glyph[]; positions: Position[] };
+};
 type Internals = {
   _font: PdfFont;
   _fontSize: number;
@@ -37,12 +48,12 @@ export function num(n: number): number {
 export const rectOp = (x: number, y: number, w: number, h: number) => `${num(x)} ${num(y)} ${num(w)} ${num(h)} re`;
 
 /** Per document: colour operators, and per font the TJ operator of each line (null: pdfkit draws it). */
-type Caches = { colours: Map<string, string | null>; lines: Map<PdfFont, Map<string, string | null>> };
+type Caches = { colours: Map<string, string | null>; lines: Map<PdfFont, Map<string, string | null>>; words: Map<PdfFont, Map<string, Word>> };
 const caches = new WeakMap<Doc, Caches>();
 
 function cachesOf(doc: Doc): Caches {
   let c = caches.get(doc);
-  if (!c) caches.set(doc, (c = { colours: new Map(), lines: new Map() }));
+  if (!c) caches.set(doc, (c = { colours: new Map(), lines: new Map(), words: new Map() }));
   return c;
 }
 
@@ -77,38 +88,78 @@ export function strokeColour(doc: Doc, colour: string) {
   internals(doc).addContent(ops);
 }
 
-/** The TJ operator(s) _fragment writes for this text in the current font ("" for none), or null. */
+/**
+ * One word (as pdfkit's EmbeddedFont.layout splits a line: at spaces and tabs, the space kept) in
+ * this document's font subset: its glyph ids in hex, cut after each glyph whose advance is adjusted
+ * (kerning; `advance` is the adjustment, null for the uncut tail), and whether any glyph is offset.
+ */
+type Word = { pieces: { hex: string; advance: number | null }[]; offset: boolean };
+
+/**
+ * The word encoded as pdfkit's EmbeddedFont.encode() encodes it, with the same side effects in the
+ * same order (the glyph joins the subset, its width and code points are recorded on first use).
+ */
+function encodeWord(font: PdfFont, word: string): Word {
+  const run = font.layoutCached(word);
+  const pieces: Word["pieces"] = [];
+  let hex = "";
+  let offset = false;
+  for (let i = 0; i < run.glyphs.length; i++) {
+    const glyph = run.glyphs[i];
+    const gid = font.subset.includeGlyph(glyph.id);
+    hex += `0000${gid.toString(16)}`.slice(-4);
+    if (font.widths[gid] == null) font.widths[gid] = glyph.advanceWidth * font.scale;
+    if (font.unicode[gid] == null) font.unicode[gid] = glyph.codePoints;
+    const pos = run.positions[i];
+    if (pos.xOffset || pos.yOffset) offset = true;
+    if (pos.xAdvance - pos.advanceWidth !== 0) {
+      pieces.push({ hex, advance: pos.xAdvance - pos.advanceWidth });
+      hex = "";
+    }
+  }
+  if (hex) pieces.push({ hex, advance: null });
+  return { pieces, offset };
+}
+
+/**
+ * The TJ operator _fragment writes for this text in the current font ("" for none), or null when
+ * a glyph is offset (marks: pdfkit writes a text matrix per glyph). _fragment cuts the glyph string
+ * after each glyph whose advance was adjusted; pdfkit lays a line out word by word, so the line's
+ * glyphs are its words' glyphs one after another and each word is encoded once per document.
+ */
 function glyphOps(doc: Doc, text: string): string | null {
-  const { lines } = cachesOf(doc);
+  const { lines, words } = cachesOf(doc);
   const font = internals(doc)._font;
   let byText = lines.get(font);
+  let byWord = words.get(font);
   if (!byText) lines.set(font, (byText = new Map()));
+  if (!byWord) words.set(font, (byWord = new Map()));
   let ops = byText.get(text);
   if (ops !== undefined) return ops;
-  // _fragment's segments: glyph ids in hex, split after each glyph whose advance was adjusted (kerning).
-  const [encoded, positions] = font.encode(text);
   const commands: string[] = [];
+  let hex = "";
   let last = 0;
-  const addSegment = (cur: number) => {
-    if (last < cur) {
-      const advance = positions[cur - 1].xAdvance - positions[cur - 1].advanceWidth;
-      commands.push(`<${encoded.slice(last, cur).join("")}> ${num(-advance)}`);
+  for (let index = 0; index <= text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (!((index === text.length && last < index) || code === 32 || code === 9)) continue;
+    const piece = text.slice(last, index + 1);
+    last = index + 1;
+    let word = byWord.get(piece);
+    if (!word) byWord.set(piece, (word = encodeWord(font, piece)));
+    if (word.offset) {
+      byText.set(text, null);
+      return null;
     }
-    last = cur;
-  };
-  ops = "";
-  for (let i = 0; i < positions.length; i++) {
-    const pos = positions[i];
-    if (pos.xOffset || pos.yOffset) {
-      ops = null; // positioned glyphs (marks): pdfkit writes a text matrix per glyph
-      break;
+    for (const p of word.pieces) {
+      hex += p.hex;
+      if (p.advance !== null) {
+        commands.push(`<${hex}> ${num(-p.advance)}`);
+        hex = "";
+      }
     }
-    if (pos.xAdvance - pos.advanceWidth !== 0) addSegment(i + 1);
   }
-  if (ops !== null) {
-    addSegment(positions.length);
-    if (commands.length) ops = `[${commands.join(" ")}] TJ\n`;
-  }
+  if (hex) commands.push(`<${hex}> 0`); // the tail's last glyph is not adjusted: number(-0)
+  ops = commands.length ? `[${commands.join(" ")}] TJ\n` : "";
   byText.set(text, ops);
   return ops;
 }
