@@ -20,10 +20,12 @@
 import { promisify } from "node:util";
 import { deflate } from "node:zlib";
 import type { Doc } from "./layout.ts";
+import { plainGlyphs, type FontkitFont } from "./plain-words.ts";
 
 type Run = { glyphs: { id: number; advanceWidth: number; codePoints: number[] }[]; positions: Record<string, number>[]; advanceWidth: number };
 type EmbeddedFont = {
   font: object;
+  scale: number;
   encode(text: string, features?: unknown): [string[], Run["positions"]];
   layoutRun(text: string, features?: unknown): Run;
   layoutCached(text: string): Run;
@@ -79,6 +81,20 @@ function batchContent(doc: Internals) {
   }
 }
 
+/**
+ * What pdfkit's layoutRun returns for a word fontkit would not shape (app/reports/plain-words.ts):
+ * each glyph advancing by its width, positions scaled to 1,000 units per em as layoutRun scales them.
+ */
+function plainRun(glyphs: Run["glyphs"], scale: number): Run {
+  const positions = glyphs.map((g) => {
+    const x = g.advanceWidth * scale;
+    return { xAdvance: x, yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth: x };
+  });
+  let advanceWidth = 0;
+  for (const p of positions) advanceWidth += p.xAdvance; // GlyphRun.advanceWidth: the same sum, in order
+  return { glyphs, positions, advanceWidth };
+}
+
 function tuneFont(font: EmbeddedFont) {
   let cache = runs.get(font.font);
   if (!cache) runs.set(font.font, (cache = new Map()));
@@ -86,7 +102,8 @@ function tuneFont(font: EmbeddedFont) {
   font.layoutCached = function (text: string): Run {
     const hit = words.get(text);
     if (hit) return hit;
-    const run = this.layoutRun(text);
+    const glyphs = plainGlyphs(this.font as FontkitFont, text);
+    const run = glyphs ? plainRun(glyphs, this.scale) : this.layoutRun(text);
     // GlyphRun.advanceWidth is a getter that adds up the positions on every read: read it once.
     const plain: Run = { glyphs: run.glyphs, positions: run.positions, advanceWidth: run.advanceWidth };
     if (words.size >= MAX_WORDS) words.clear();
