@@ -17,6 +17,7 @@
 // Everything is installed on the document's own objects (instance properties), never on pdfkit's
 // prototypes. pdfkit is pinned to an exact version in package.json: tests/integration/reports
 // compare the output with pdfkit's own, byte for byte.
+import { availableParallelism } from "node:os";
 import { promisify } from "node:util";
 import { deflate } from "node:zlib";
 import type { Doc } from "./layout.ts";
@@ -163,14 +164,17 @@ export async function compressPages(pdf: Doc) {
   const doc = pdf as unknown as Internals;
   if (!doc.compress) return;
   doc.flushContent?.();
-  await Promise.all(
-    doc._pageBuffer.map(async ({ content, markings }) => {
-      if (!content.compress || !content.buffer.length || markings.length) return; // end() would still write to it
-      const packed = await deflateAsync(Buffer.concat(content.buffer));
-      content.buffer = [packed];
+  const streams = doc._pageBuffer.filter(({ content, markings }) => content.compress && content.buffer.length && !markings.length); // else end() still writes to it
+  // A few at a time: each compression holds its own zlib state (a few hundred KB) until it is done.
+  let next = 0;
+  const worker = async () => {
+    while (next < streams.length) {
+      const { content } = streams[next++];
+      content.buffer = [await deflateAsync(Buffer.concat(content.buffer))];
       content.compress = false;
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, availableParallelism()) }, worker));
 }
 
 /** Installs the faster plumbing on a new document whose fonts `families` are registered. */
