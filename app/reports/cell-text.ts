@@ -10,13 +10,13 @@
 //
 // Uses two pdfkit internals, _text (wrapping with a per-line callback, as heightOfString does) and
 // _fragment (one line of text); pdfkit is pinned to an exact version in package.json.
+import { drawLine } from "./cell-ops.ts";
 import type { Doc } from "./layout.ts";
 
 type LineOptions = { textWidth: number; wordCount: number; lineWidth: number };
 type TextOptions = Record<string, unknown>;
 type PdfkitInternals = {
   _text(text: string, x: number, y: number, options: TextOptions, line: (text: string, options: LineOptions) => void): unknown;
-  _fragment(text: string, x: number, y: number, options: TextOptions): void;
   _fontFamily: string;
   _fontSize: number;
 };
@@ -113,7 +113,7 @@ export function drawWrapped(doc: Doc, wrapped: WrappedText, x: number, y: number
     options.textWidth = line.textWidth;
     options.wordCount = line.wordCount;
     options.lineWidth = lineWidth;
-    internals(doc)._fragment(line.text, x, doc.y, options);
+    drawLine(doc, line.text, x, doc.y, options);
     doc.y += lineHeight + 0;
   }
   doc.x = x;

@@ -7,9 +7,10 @@
 // give byte-identical output. Nothing else in a pdfkit file depends on the time or on chance.
 import PDFDocument from "pdfkit";
 import { utc } from "../components/signature.tsx";
+import { fillColour, rectOp, strokeColour } from "./cell-ops.ts";
 import { drawWrapped, fontState, linesHeight, wrapCell, type WrappedText } from "./cell-text.ts";
 import { reportFonts } from "./fonts.server.ts";
-import { tuneDocument } from "./pdf-tuning.ts";
+import { compressPages, tuneDocument } from "./pdf-tuning.ts";
 
 export type Doc = PDFKit.PDFDocument;
 
@@ -129,13 +130,14 @@ export async function table(doc: Doc, columns: Column[], rows: Cell[][], opts: {
   grid.start();
   grid.row(header);
   for (let i = 0; i < rows.length; i++) {
-    const h = grid.breakHeight(rows[i]) + 2; // slack: pdfkit measures with its own rounding
+    const wrapped = grid.wrapRow(rows[i]);
+    const h = grid.breakHeight(rows[i], wrapped) + 2; // slack: pdfkit measures with its own rounding
     if (doc.y + h > bottomLimit(doc)) {
       newPage(doc, orientation());
       grid.start();
       grid.row(header);
     }
-    grid.row(rows[i]);
+    grid.row(rows[i], wrapped);
     if (opts.breatheEvery && i % opts.breatheEvery === opts.breatheEvery - 1) await breathe();
   }
   doc.x = doc.page.margins.left;
@@ -175,21 +177,30 @@ class Grid {
     return wrapCell(this.doc, text, this.columns[i].width - PAD - PAD, pageContentHeight(this.doc) - PAD - PAD, this.columns[i].align ?? "left");
   }
 
+  /** Each cell's text wrapped (the same for every page of the table: one orientation, one margin). */
+  wrapRow(row: Cell[]): (WrappedText | null)[] {
+    return row.map((c, i) => this.wrap(c, i));
+  }
+
   /** The row's height as heightOfString() measures it from the current y: what decides a page break. */
-  breakHeight(row: Cell[]) {
+  breakHeight(row: Cell[], wrapped = this.wrapRow(row)) {
     let h = 0;
-    row.forEach((c, i) => {
-      const wrapped = this.wrap(c, i);
-      h = Math.max(h, (wrapped ? linesHeight(wrapped.fullLines, this.doc.currentLineHeight(true), this.doc.y) : 0) + 2 * PAD);
+    wrapped.forEach((w, i) => {
+      if (w) this.doc.font(cellFont(row[i])).fontSize(this.size); // the line height is the cell font's
+      h = Math.max(h, (w ? linesHeight(w.fullLines, this.doc.currentLineHeight(true), this.doc.y) : 0) + 2 * PAD);
     });
     this.doc.font(FONT);
     return h;
   }
 
-  row(row: Cell[]) {
+  /**
+   * Draws the row (after breakHeight(), with its wrapped cells). The operators are written as
+   * strings (app/reports/cell-ops.ts): the ones pdfkit's renderCell writes, in the same order.
+   */
+  row(row: Cell[], wrapped?: (WrappedText | null)[]) {
     const doc = this.doc;
     const before = fontState(doc); // restored at the end, as pdfkit's table does
-    const wrapped = row.map((c, i) => this.wrap(c, i));
+    wrapped ??= this.wrapRow(row);
     let height = 0;
     row.forEach((c, i) => {
       const w = wrapped[i];
@@ -206,12 +217,21 @@ class Grid {
       y = doc.page.margins.top;
       doc.continueOnNewPage();
     }
+    const ops = doc as unknown as { addContent(data: string): unknown };
     row.forEach((c, i) => {
       const x = this.xs[i];
       const width = this.columns[i].width;
       const fill = typeof c === "string" ? undefined : c.fill;
-      if (fill != null) doc.save().fillColor(fill).rect(x, y, width, height).fill().restore();
-      doc.save().lineWidth(0.5).strokeColor(COLOURS.rule).rect(x, y, width, height).stroke().restore();
+      const box = rectOp(x, y, width, height);
+      // save().fillColor(fill).rect().fill().restore(), then save().lineWidth(0.5).strokeColor(rule).rect().stroke().restore()
+      if (fill != null) {
+        ops.addContent("q");
+        fillColour(doc, fill);
+        ops.addContent(`${box}\nf\nQ`);
+      }
+      ops.addContent("q\n0.5 w");
+      strokeColour(doc, COLOURS.rule);
+      ops.addContent(`${box}\nS\nQ`);
       const w = wrapped[i];
       if (!w) return;
       doc.font(cellFont(c)).fontSize(this.size);
@@ -219,11 +239,16 @@ class Grid {
       const room = width - PAD - PAD;
       const shift = (room - w.width) * (align === "right" ? 1 : align === "center" ? 0.5 : 0);
       const textHeight = Math.min(linesHeight(w.lines.length, doc.currentLineHeight(true)), height - PAD - PAD);
-      doc.save().rect(x + PAD, y + PAD, room, height - PAD - PAD).clip();
-      doc.fillColor(COLOURS.text).strokeColor("black");
+      // save().rect().clip(), fillColor(text).strokeColor("black"), the lines, restore()
+      ops.addContent(`q\n${rectOp(x + PAD, y + PAD, room, height - PAD - PAD)}\nW n`);
+      fillColour(doc, COLOURS.text);
+      strokeColour(doc, "black");
       if (w.width) drawWrapped(doc, w, x + PAD + shift, y + PAD, textHeight, align);
-      else doc.text(cellText(c), x + PAD + shift, y + PAD, { align, ellipsis: true, stroke: false, fill: true, width: w.width, height: textHeight }); // only zero-width text: as pdfkit draws it
-      doc.restore();
+      else {
+        // only zero-width text: as pdfkit draws it
+        doc.text(cellText(c), x + PAD + shift, y + PAD, { align, ellipsis: true, stroke: false, fill: true, width: w.width, height: textHeight });
+      }
+      ops.addContent("Q");
     });
     doc.font(before.family).fontSize(before.size);
     this.top = y + advance;
@@ -282,6 +307,7 @@ export function render(meta: ReportMeta, draw: (doc: Doc) => Promise<void>): Doc
     try {
       await draw(doc);
       finishPages(doc, meta);
+      await compressPages(doc);
       doc.end();
     } catch (error) {
       console.error(error);

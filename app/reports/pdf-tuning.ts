@@ -17,19 +17,30 @@
 // Everything is installed on the document's own objects (instance properties), never on pdfkit's
 // prototypes. pdfkit is pinned to an exact version in package.json: tests/integration/reports
 // compare the output with pdfkit's own, byte for byte.
+import { availableParallelism } from "node:os";
+import { promisify } from "node:util";
+import { deflate } from "node:zlib";
 import type { Doc } from "./layout.ts";
+import { plainGlyphs, type FontkitFont } from "./plain-words.ts";
 
 type Run = { glyphs: { id: number; advanceWidth: number; codePoints: number[] }[]; positions: Record<string, number>[]; advanceWidth: number };
 type EmbeddedFont = {
   font: object;
+  scale: number;
   encode(text: string, features?: unknown): [string[], Run["positions"]];
   layoutRun(text: string, features?: unknown): Run;
   layoutCached(text: string): Run;
   layout(text: string, features?: unknown, onlyWidth?: boolean): { glyphs: Run["glyphs"] | null; positions: Run["positions"] | null; advanceWidth: number };
 };
 type PageContent = { write(chunk: Uint8Array): unknown };
+/** A page's content stream (pdfkit's PDFReference). */
+type Stream = { compress: boolean; buffer: Uint8Array[] };
 type Internals = {
   page: PageContent;
+  compress: boolean;
+  _pageBuffer: { content: Stream; markings: unknown[] }[];
+  /** Writes the operators collected so far to their page (installed by batchContent). */
+  flushContent?: () => void;
   addContent(data: string): Internals;
   addPage(...args: unknown[]): unknown;
   switchToPage(...args: unknown[]): unknown;
@@ -52,6 +63,7 @@ function batchContent(doc: Internals) {
     if (target && pending.length) target.write(Buffer.from(`${pending.join("\n")}\n`, "latin1"));
     pending = [];
   };
+  doc.flushContent = flush;
   doc.addContent = function (data: string) {
     if (this.page !== target) {
       flush();
@@ -70,6 +82,20 @@ function batchContent(doc: Internals) {
   }
 }
 
+/**
+ * What pdfkit's layoutRun returns for a word fontkit would not shape (app/reports/plain-words.ts):
+ * each glyph advancing by its width, positions scaled to 1,000 units per em as layoutRun scales them.
+ */
+function plainRun(glyphs: Run["glyphs"], scale: number): Run {
+  const positions = glyphs.map((g) => {
+    const x = g.advanceWidth * scale;
+    return { xAdvance: x, yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth: x };
+  });
+  let advanceWidth = 0;
+  for (const p of positions) advanceWidth += p.xAdvance; // GlyphRun.advanceWidth: the same sum, in order
+  return { glyphs, positions, advanceWidth };
+}
+
 function tuneFont(font: EmbeddedFont) {
   let cache = runs.get(font.font);
   if (!cache) runs.set(font.font, (cache = new Map()));
@@ -77,7 +103,8 @@ function tuneFont(font: EmbeddedFont) {
   font.layoutCached = function (text: string): Run {
     const hit = words.get(text);
     if (hit) return hit;
-    const run = this.layoutRun(text);
+    const glyphs = plainGlyphs(this.font as FontkitFont, text);
+    const run = glyphs ? plainRun(glyphs, this.scale) : this.layoutRun(text);
     // GlyphRun.advanceWidth is a getter that adds up the positions on every read: read it once.
     const plain: Run = { glyphs: run.glyphs, positions: run.positions, advanceWidth: run.advanceWidth };
     if (words.size >= MAX_WORDS) words.clear();
@@ -121,6 +148,33 @@ function tuneFont(font: EmbeddedFont) {
     }
     return { glyphs, positions, advanceWidth };
   };
+}
+
+const deflateAsync = promisify(deflate);
+
+/**
+ * Compresses every buffered page's content stream on libuv's thread pool, all pages at once,
+ * instead of one after another on this thread when end() writes them (about a tenth of a large
+ * report's time, and the event loop is free meanwhile). Same zlib, same default settings, so the
+ * same bytes: pdfkit's PDFReference writes a stream whose `compress` is off as it is, and its
+ * FlateDecode filter was set when the content was written. Call it after the last drawing
+ * (finishPages) and right before end(): nothing may write to the pages after it.
+ */
+export async function compressPages(pdf: Doc) {
+  const doc = pdf as unknown as Internals;
+  if (!doc.compress) return;
+  doc.flushContent?.();
+  const streams = doc._pageBuffer.filter(({ content, markings }) => content.compress && content.buffer.length && !markings.length); // else end() still writes to it
+  // A few at a time: each compression holds its own zlib state (a few hundred KB) until it is done.
+  let next = 0;
+  const worker = async () => {
+    while (next < streams.length) {
+      const { content } = streams[next++];
+      content.buffer = [await deflateAsync(Buffer.concat(content.buffer))];
+      content.compress = false;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, availableParallelism()) }, worker));
 }
 
 /** Installs the faster plumbing on a new document whose fonts `families` are registered. */

@@ -80,7 +80,7 @@ function referenceTable(doc: Doc, columns: Column[], rows: Cell[][], opts: { siz
 }
 
 // ---- the data ----
-const words = ["patient", "record", "wrong", "é", "naïve", "façade", "≥ 5 mg", "— dash", "“quoted”", "50%", "co-operate", "self-care", "https://example.org/a/very/long/path/without/any/break/at/all", "😀", "🩺", "✓", "★", "→", "½"];
+const words = ["patient", "record", "wrong", "é", "naïve", "façade", "≥ 5 mg", "— dash", "“quoted”", "50%", "co-operate", "self-care", "https://example.org/a/very/long/path/without/any/break/at/all", "😀", "🩺", "✓", "★", "→", "½", "AVATAR", "Tower", "e\u0301clair", "q\u0323"]; // the last four: kerning pairs and combining marks (glyph offsets)
 
 function prng(seed: number) {
   return () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
