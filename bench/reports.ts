@@ -74,24 +74,34 @@ export function reportData(n: number): SafetyCaseReportData {
   };
 }
 
-/** Child: render one size, print one JSON line. */
+/**
+ * Child: render one size, print one JSON line. The server renders reports in a process that is
+ * already running (or its report worker thread), so, like the HTTP metrics, the figure is taken
+ * after a warm-up: the first render (reported as firstMs: compiling the code, loading and first
+ * shaping of the fonts) and then the median of three.
+ */
 async function child(n: number) {
   const data = reportData(n);
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
   const loop = monitorEventLoopDelay({ resolution: 10 });
-  loop.enable();
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  const pdf = await toBuffer(renderSafetyCaseReport(data, { now: new Date("2025-06-01T12:00:00Z") }));
-  const ms = performance.now() - started;
-  const used = process.cpuUsage(cpu);
+  const runs: { ms: number; cpuMs: number }[] = [];
+  let pdf: Buffer = Buffer.alloc(0);
+  for (let i = 0; i < 4; i++) {
+    if (i === 1) loop.enable();
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    pdf = await toBuffer(renderSafetyCaseReport(data, { now: new Date("2025-06-01T12:00:00Z") }));
+    const used = process.cpuUsage(cpu);
+    runs.push({ ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 });
+  }
   loop.disable();
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
+  const warm = runs.slice(1).sort((a, b) => a.ms - b.ms)[1];
   const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", ["-"], { input: pdf }).toString())?.[1]);
   // cpuMs: this process's CPU time (user + system) for the render, a steadier figure than ms on a busy machine
-  console.log(JSON.stringify({ hazards: n, ms: Math.round(ms), cpuMs: Math.round((used.user + used.system) / 1000), peakRssMiB: Math.round(peak / 2 ** 20), maxEventLoopStallMs: Math.round(loop.max / 1e6), pages, bytes: pdf.length }));
+  console.log(JSON.stringify({ hazards: n, ms: Math.round(warm.ms), cpuMs: Math.round(warm.cpuMs), firstMs: Math.round(runs[0].ms), firstCpuMs: Math.round(runs[0].cpuMs), peakRssMiB: Math.round(peak / 2 ** 20), maxEventLoopStallMs: Math.round(loop.max / 1e6), pages, bytes: pdf.length }));
 }
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
@@ -121,7 +131,7 @@ export async function benchReports(opts: { sizes?: number[]; table?: number; log
     const line = JSON.parse(run.stdout.trim().split("\n").at(-1)!);
     results.push(line);
     log(JSON.stringify({ metric: "safety_case_report", ...line }));
-    metrics.push({ metric: `report_${n}_ms`, value: line.ms, unit: "ms", hazards: n, cpu_ms: line.cpuMs, pages: line.pages, peak_rss_mib: line.peakRssMiB, max_event_loop_stall_ms: line.maxEventLoopStallMs });
+    metrics.push({ metric: `report_${n}_ms`, value: line.ms, unit: "ms", hazards: n, cpu_ms: line.cpuMs, first_render_ms: line.firstMs, first_render_cpu_ms: line.firstCpuMs, pages: line.pages, peak_rss_mib: line.peakRssMiB, max_event_loop_stall_ms: line.maxEventLoopStallMs });
   }
   const dir = mkdtempSync(join(tmpdir(), "bench-reports-"));
   try {
