@@ -1,7 +1,7 @@
 // Canonical JSON (in the style of RFC 8785, JCS) so a hash means "this content", whatever key order
 // the object was built or stored in (jsonb reorders keys). Used for the audit chain and for the
 // baselines that safety-case signatures bind to.
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 
 /**
  * Object keys sorted by UTF-16 code units (JavaScript's default string sort, as JCS requires), no
@@ -106,7 +106,8 @@ function write(value: unknown, ancestors: Set<object>, path: string): string {
 
 /** Lower-case hex SHA-256 of the text's UTF-8 bytes. */
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  // crypto.hash (Node 20.12+) is the one-shot form, about twice as fast for short texts as a Hash object.
+  return typeof crypto.hash === "function" ? crypto.hash("sha256", text, "hex") : crypto.createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 export function hashCanonical(value: unknown): string {
