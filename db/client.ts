@@ -1,7 +1,8 @@
 // Opens the database: embedded PGlite (a folder, or in memory) or PostgreSQL through postgres.js.
 // One schema and one migrations folder serve both.
 import { PGlite } from "@electric-sql/pglite";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { is } from "drizzle-orm";
+import { drizzle as drizzlePglite, PgliteSession } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/postgres-js";
 import { migrate as migratePg } from "drizzle-orm/postgres-js/migrator";
@@ -54,6 +55,11 @@ export async function openDb(url: string, opts: { migrate?: boolean; max?: numbe
   const client = inMemory ? new PGlite() : new PGlite(dir);
   if (opts.migrate !== false) await migratePglite(drizzlePglite(client, CASING) as never, { migrationsFolder: MIGRATIONS_FOLDER });
   return { db: asApp ? await pgliteAsApp(client) : (drizzlePglite(client, CASING) as unknown as Db), kind: "pglite", close: () => client.close() };
+}
+
+/** True when `db` (a database or a transaction) runs on embedded PGlite, in this process. */
+export function isEmbedded(db: Db): boolean {
+  return is(db._.session, PgliteSession);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,14 +26,14 @@ afterAll(closeTestDb);
 class Rollback extends Error {}
 
 /** Runs `tamper` with the read-only triggers off, verifies, and rolls everything back. */
-async function verifyAfter(tamper: (tx: Db) => Promise<unknown>) {
+async function verifyAfter(tamper: (tx: Db) => Promise<unknown>, batchSize?: number) {
   let report: Awaited<ReturnType<typeof verifyChain>> | undefined;
   await db
     .transaction(async (tx) => {
       await actAsOwner(tx); // the app role may not disable triggers
       await tx.execute(sql`alter table audit_entries disable trigger user`);
       await tamper(tx);
-      report = await verifyChain(tx, org);
+      report = await verifyChain(tx, org, batchSize);
       throw new Rollback();
     })
     .catch((e) => {
@@ -91,6 +91,13 @@ test("an organisation with no entries has an empty, whole chain", async () => {
 test("changing one entry's content is named exactly", async () => {
   const report = await verifyAfter(setEntry(4, (e) => ({ ...e, reason: "a better story" })));
   expect(report).toMatchObject({ ok: false, firstBrokenAt: 4, entries: 3, problem: "its hash does not match its content" });
+});
+
+test.each([1, 2, 3])("in batches of %i (the next batch already asked for) the same entry is named", async (batchSize) => {
+  const changed = await verifyAfter(setEntry(4, (e) => ({ ...e, reason: "a better story" })), batchSize);
+  expect(changed).toMatchObject({ ok: false, firstBrokenAt: 4, entries: 3, problem: "its hash does not match its content" });
+  const deleted = await verifyAfter((tx) => tx.delete(auditEntries).where(and(eq(auditEntries.organisationId, org), eq(auditEntries.sequence, 3))), batchSize);
+  expect(deleted).toMatchObject({ ok: false, firstBrokenAt: 3, entries: 2, problem: expect.stringMatching(/^entry 3 is missing/) });
 });
 
 test("changing an entry and recomputing its hash breaks the next entry's link", async () => {

@@ -96,3 +96,13 @@ test("SHA-256 known vectors, and hashCanonical hashes the canonical text", () =>
   expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   expect(hashCanonical({ b: 1, a: "é" })).toBe(sha256Hex('{"a":"é","b":1}'));
 });
+
+test("deep nesting (past the fast writer's depth) and a __proto__ key come out the same as shallow ones", () => {
+  let deep: unknown = { b: 1, a: [2] };
+  for (let i = 0; i < 300; i++) deep = { z: i, a: [deep] };
+  const text = canonicalJson(deep);
+  expect(text.startsWith('{"a":[{"a":[{"a":[')).toBe(true);
+  expect(canonicalJson(JSON.parse(text))).toBe(text);
+  expect(text.length).toBe(JSON.stringify(deep).length);
+  expect(canonicalJson(JSON.parse('{"b":{"__proto__":1},"a":2}'))).toBe('{"a":2,"b":{"__proto__":1}}');
+});
