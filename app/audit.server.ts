@@ -5,6 +5,7 @@ import { asc, eq, max, sql } from "drizzle-orm";
 import { isEmbedded, type Db } from "#db/client.ts";
 import { auditEntries, auditHeads, organisations } from "#db/schema/index.ts";
 import { canonicalJson, sha256Hex } from "./domain/canonical.ts";
+import { insertRows } from "./bulk-insert.server.ts";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -87,11 +88,12 @@ export async function appendAuditBatch(tx: Db, inputs: AuditInput[]) {
       requestId: input.requestId ?? null,
     };
     const hash = entryHash(previousHash, entry);
-    const row = { organisationId, sequence, previousHash, hash, entry, entityType: entry.entity.type, entityId: entry.entity.id, createdAt: sql`${head.at}::timestamptz` };
+    // created_at from the same text as the hashed `at` (timestamptz input of it, as before).
+    const row = { organisationId, sequence, previousHash, hash, entry, entityType: entry.entity.type, entityId: entry.entity.id, createdAt: head.at };
     previousHash = hash;
     return row;
   });
-  for (let i = 0; i < rows.length; i += AUDIT_CHUNK) await tx.insert(auditEntries).values(rows.slice(i, i + AUDIT_CHUNK));
+  for (let i = 0; i < rows.length; i += AUDIT_CHUNK) await insertRows(tx, auditEntries, rows.slice(i, i + AUDIT_CHUNK) as never[]);
   await tx.update(auditHeads).set({ hash: previousHash }).where(eq(auditHeads.organisationId, organisationId));
   return rows.map((r) => ({ sequence: r.sequence, hash: r.hash, at: head.at }));
 }

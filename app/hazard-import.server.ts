@@ -84,14 +84,14 @@ export async function previewImport(user: SessionUser, logId: string, read: Uplo
   const upload = await read();
   const plan = await planFor(db, log, upload);
   const stored: StoredItem[] = [...plan.items, ...plan.unchanged.map((u) => ({ action: "unchanged" as const, ...u }))].sort((a, b) => a.row - b.row);
-  const [row] = await db
-    .insert(importPreviews)
-    .values({
-      hazardLogId: log.id, userId: user.id, organisationId: log.organisationId, filename: upload.filename, format: upload.format,
-      sha256: sha256Of(upload.bytes), rowCount: plan.rowCount, plan: stored, problems: plan.problems, expiresAt: new Date(now.getTime() + PREVIEW_TTL_MS),
-    })
-    .returning();
-  return toView(row, now);
+  const values = {
+    hazardLogId: log.id, userId: user.id, organisationId: log.organisationId, filename: upload.filename, format: upload.format,
+    sha256: sha256Of(upload.bytes), rowCount: plan.rowCount, plan: stored, problems: plan.problems, expiresAt: new Date(now.getTime() + PREVIEW_TTL_MS),
+  };
+  // Only the columns the database fills come back: the plan (megabytes at 5,000 rows) is not read
+  // back to answer what was just written.
+  const [filled] = await db.insert(importPreviews).values(values).returning({ id: importPreviews.id, createdAt: importPreviews.createdAt, appliedAt: importPreviews.appliedAt });
+  return toView({ ...values, ...filled }, now);
 }
 
 function toView(row: ImportPreviewRow, now = new Date()): PreviewView {

@@ -12,6 +12,7 @@ import { inheritDownstream, inheritDownstreamMany, propagateChange } from "./pro
 import { reachesDownstream } from "./domain/inheritance.ts";
 import { standingEvidenceIdsOf } from "./evidence-store.server.ts";
 import { lookupRiskOrNull, type RiskScheme } from "./domain/risk.ts";
+import { insertRows } from "./bulk-insert.server.ts";
 
 export type Tx = Db;
 export type Actor = { userId: string | null; organisationId: string | null };
@@ -169,9 +170,10 @@ export async function writeVersion(tx: Tx, view: HazardView, changes: { field: s
 
 // ---------------------------------------------------------------------------------------------
 // Bulk creation (the import): the same rows as insertHazard / insertInheritedHazard one by one, in
-// the same order, written with multi-row INSERTs; views are built from the inserted rows.
+// the same order, written 500 rows to an INSERT (bulk-insert.server.ts); views are built from the
+// inserted rows.
 
-/** Rows per multi-row INSERT (well under PostgreSQL's 65,535 parameters for the widest table). */
+/** Rows per INSERT (each INSERT's rows are one json parameter: see bulk-insert.server.ts). */
 export const BULK_CHUNK = 500;
 
 /** What bulk writes remember within one transaction: logs whose cases in review were released
@@ -204,7 +206,7 @@ async function writeFirstVersions(tx: Tx, ctx: BulkContext, views: HazardView[],
   }
   if (views.some((v) => v.version !== 1)) throw new Error("writeFirstVersions is for new hazards only");
   // Version 1 never propagates (see writeVersion).
-  await inChunks(views, (chunk) => tx.insert(hazardVersions).values(chunk.map((v) => versionValues(v, [], reason, actor))).returning({ id: hazardVersions.id }));
+  await inChunks(views, async (chunk) => (await insertRows(tx, hazardVersions, chunk.map((v) => versionValues(v, [], reason, actor))), []));
 }
 
 /** insertHazard for many inputs, in input order (refs, controls, versions, downstream copies). */
@@ -218,7 +220,7 @@ export async function insertHazards(
   const first = await allocateRefs(tx, log.id, inputs.length);
   // Ids chosen here (v4, like the column default) so rows are matched without relying on RETURNING order.
   const planned = inputs.map((input, i) => ({ id: randomUUID(), ...hazardValues(log, scheme, input, first + i) }));
-  const rowById = new Map((await inChunks(planned, (chunk) => tx.insert(hazards).values(chunk).returning())).map((r) => [r.id, r]));
+  const rowById = new Map((await inChunks(planned, (chunk) => insertRows(tx, hazards, chunk, { returning: true }))).map((r) => [r.id, r]));
   const links: { hazardId: string; controlId: string; kind: "existing" | "additional"; position: number }[] = [];
   const controlRows = planned.flatMap((h, i) =>
     inputs[i].controls.map((c, position) => {
@@ -227,8 +229,8 @@ export async function insertHazards(
       return { id, ...controlValues(log.id, c, log.organisationId) };
     }),
   );
-  const controlById = new Map((await inChunks(controlRows, (chunk) => tx.insert(controls).values(chunk).returning())).map((c) => [c.id, c]));
-  await inChunks(links, (chunk) => tx.insert(hazardControls).values(chunk).returning({ id: hazardControls.controlId }));
+  const controlById = new Map((await inChunks(controlRows, (chunk) => insertRows(tx, controls, chunk, { returning: true }))).map((c) => [c.id, c]));
+  await inChunks(links, async (chunk) => (await insertRows(tx, hazardControls, chunk), []));
   const byHazard = new Map<string, ControlWithLink[]>();
   for (const l of links) {
     const list = byHazard.get(l.hazardId) ?? [];
@@ -251,7 +253,7 @@ export async function insertInheritedHazards(
   if (upstreams.length === 0) return [];
   const first = await allocateRefs(tx, log.id, upstreams.length);
   const planned = upstreams.map((u, i) => ({ id: randomUUID(), ...inheritedValues(log, scheme, u, args.acceptedVersion, first + i) }));
-  const rowById = new Map((await inChunks(planned, (chunk) => tx.insert(hazards).values(chunk).returning())).map((r) => [r.id, r]));
+  const rowById = new Map((await inChunks(planned, (chunk) => insertRows(tx, hazards, chunk, { returning: true }))).map((r) => [r.id, r]));
   const views = planned.map((h, i) => buildHazardView(rowById.get(h.id)!, [], upstreams[i]));
   await writeFirstVersions(tx, args.ctx, views, INHERITED_REASON, actor);
   if (args.downstream !== "skip") await inheritDownstreamMany(tx, views, actor, args.ctx);

