@@ -95,6 +95,10 @@ export const hazards = pgTable(
     index("hazards_upstream_idx").on(t.upstreamHazardId),
     index("hazards_log_status_idx").on(t.hazardLogId, t.status),
     index("hazards_log_residual_idx").on(t.hazardLogId, t.residualRisk),
+    // The platform roll-up (app/rollup.server.ts): its lines are each log's own hazards (a few
+    // thousand of a platform's ~215,000 rows) and the copies of deprecated hazards.
+    index("hazards_roots_idx").on(t.hazardLogId, t.refNumber).where(sql`${t.upstreamHazardId} is null`),
+    index("hazards_deprecated_idx").on(t.hazardLogId).where(sql`${t.deprecatedAt} is not null`),
     check("hazards_status_check", sql`${t.status} in ('open','transferred','closed')`),
     check("hazards_initial_risk_check", sql`${t.initialRisk} between 1 and 5`),
     check("hazards_residual_risk_check", sql`${t.residualRisk} between 1 and 5`),
