@@ -62,7 +62,8 @@ export async function platformRollup(user: SessionUser, platformId: string, page
   const logOrder = logs.map((l) => l.id).sort((a, b) => column.get(orgOfLog.get(a)!)! - column.get(orgOfLog.get(b)!)! || a.localeCompare(b));
   const listed = new Set(logOrder);
   // Logs whose upstream log the caller may not read: their inherited rows head lines of their own.
-  const cutOff = logs.filter((l) => !l.upstreamLogId || !listed.has(l.upstreamLogId)).map((l) => l.id);
+  // (A log without an upstream log holds no inherited rows: copies are made from the upstream log.)
+  const cutOff = logs.filter((l) => l.upstreamLogId && !listed.has(l.upstreamLogId)).map((l) => l.id);
 
   const rows = rowsOf<CellRow>(await db.execute(rollupQuery({ logs: logOrder, cutOff, filter: page.filter ?? {}, limit: page.limit, offset: page.offset, today })));
   let total = rows.length ? Number(rows[0].total) : 0;
@@ -164,7 +165,6 @@ export function rollupQuery(a: { logs: string[]; cutOff: string[]; filter: Parti
     ),`
         : sql`matching as (select * from searched),`
     }
-    counted as (select count(*)::int as total from matching),
     ordered as (
       select m.*, array_position(${logs}, m.hazard_log_id) as column_order from matching m
       order by array_position(${logs}, m.hazard_log_id), m.ref_number
@@ -174,13 +174,14 @@ export function rollupQuery(a: { logs: string[]; cutOff: string[]; filter: Parti
     ${walk("cells", "page")}
     ${
       a.countOnly
-        ? sql`select total from counted`
-        : sql`select counted.total, p.id as root_id, p.ref as root_ref, p.title as root_title,
+        ? sql`select count(*)::int as total from matching`
+        : // An uncorrelated subquery: counted once (an InitPlan), whatever the join below does.
+          sql`select (select count(*)::int from matching) as total, p.id as root_id, p.ref as root_ref, p.title as root_title,
       c.id, c.ref, c.hazard_log_id, c.residual_risk, c.status, c.upstream_accepted, c.review_overdue,
       (select count(*)::int from hazard_controls hc join controls t on t.id = hc.control_id
         where hc.hazard_id = c.id and t.transferred_from_control_id is not null and t.state <> 'verified') as open_transferred,
       (select count(*)::int from incidents i where i.hazard_id = c.id) as incidents
-    from cells c join page p on p.id = c.root_id cross join counted
+    from cells c join page p on p.id = c.root_id
     order by p.column_order, p.ref_number, c.depth, array_position(${logs}, c.hazard_log_id)`
     }`;
 }
