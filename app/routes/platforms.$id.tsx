@@ -83,13 +83,14 @@ export default function Rollup() {
                   if (!c) return <td key={o.id} className="app-rollup-none">–<span className="nhsuk-u-visually-hidden"> not in this log</span></td>;
                   return (
                     <td key={o.id} style={{ backgroundColor: c.residualRisk ? colours[String(c.residualRisk)] : undefined }}>
-                      <Link to={`/hazards/${c.hazardId}`} className="app-rollup-cell">
+                      {/* A plain link: 50 lines × dozens of organisations of <Link> cost most of the page's render. */}
+                      <a href={`/hazards/${c.hazardId}`} className="app-rollup-cell">
                         <strong>{c.residualRisk ?? "–"}</strong> {STATUS_NAMES[c.status]}
                         {c.upstreamAccepted === false ? <span className="app-rollup-flag">Pending</span> : c.upstreamAccepted ? <span className="nhsuk-u-visually-hidden"> upstream accepted</span> : null}
                         {c.reviewOverdue ? <span className="app-rollup-flag">Overdue</span> : null}
                         {c.openTransferredControls ? <span className="app-rollup-flag">{c.openTransferredControls} transferred open</span> : null}
                         {c.incidents ? <span className="app-rollup-flag">{c.incidents} incident{c.incidents > 1 ? "s" : ""}</span> : null}
-                      </Link>
+                      </a>
                     </td>
                   );
                 })}
