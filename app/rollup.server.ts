@@ -7,8 +7,7 @@
 // The largest platform holds about 215,000 hazard rows (40 trusts each holding a copy of every
 // shared hazard), so nothing here loads them all: one SQL statement picks a page of lines (the
 // count of all lines alongside) and returns only that page's cells, with their counts.
-import { sql, type SQL } from "drizzle-orm";
-import { eq } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { organisations, platforms } from "#db/schema/index.ts";
 import type { SessionUser } from "./auth.server.ts";
 import { getDb } from "./db.server.ts";
