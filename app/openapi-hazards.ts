@@ -207,13 +207,20 @@ registerPaths(
     "/api/v1/platforms/{id}/rollup": {
       get: {
         summary: "Every hazard of a platform against every organisation taking part (the ICB's roll-up)",
-        description: "Limited to the logs the caller may read: the ICB sees every log; a trust sees the supplier's, the shared and its own; the supplier sees its own and the shared log. A hazard is keyed by its origin hazard; each organisation's cell is its own row in the inheritance chain. Deprecated hazards are left out.",
-        parameters: [idParam("id")],
+        description: "Limited to the logs the caller may read: the ICB sees every log; a trust sees the supplier's, the shared and its own; the supplier sees its own and the shared log. A hazard is keyed by its origin hazard (a live hazard whose upstream the caller cannot see live: none, deprecated, or in a log it may not read); each organisation's cell is its own row in the inheritance chain. Deprecated hazards are left out. Paged: a platform's roll-up can hold thousands of hazards against dozens of organisations, so one answer holds `limit` hazards (lines) with every organisation's cell; follow `nextCursor` for the rest. Lines come in the organisations' column order (the supplier's hazards, then the ICB's own, then each trust's own), by ref within a log.",
+        parameters: [
+          idParam("id"),
+          q("limit", "Hazards (lines) per page 1–100, default 50; larger values are clamped to 100", { type: "integer", minimum: 1, maximum: 100, default: 50 }),
+          q("cursor", "Opaque: the nextCursor of the previous page. A cursor not given out by this API answers 400."),
+        ],
         responses: {
-          "200": ok("The roll-up", {
+          "200": ok("One page of the roll-up", {
             type: "object",
+            required: ["platform", "organisations", "hazards", "total", "nextCursor"],
             properties: {
               platform: { type: "object", properties: { id: uuid, name: str } },
+              total: { type: "integer", description: "Hazards (lines) in all pages" },
+              nextCursor: { type: ["string", "null"], description: "The next page; null on the last" },
               organisations: { type: "array", items: { type: "object", properties: { id: uuid, name: str, kind: { type: "string", enum: ["supplier", "icb", "deployer"] } } } },
               hazards: {
                 type: "array",
@@ -237,6 +244,7 @@ registerPaths(
               },
             },
           }),
+          "400": err("A query parameter is not valid (error.fields names it: limit not a whole number, a cursor not given out by this API)"),
           "404": err("No such platform, or none of its logs readable"),
           ...STD_ERRORS,
         },

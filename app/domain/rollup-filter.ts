@@ -13,6 +13,10 @@ export function parseRollupFilter(params: URLSearchParams): RollupFilter {
   };
 }
 
+/**
+ * The rule for one line. app/rollup.server.ts applies the same rule in SQL (a platform's roll-up is
+ * too large to filter in Node); tests/integration/inheritance/rollup.test.ts keeps the two equal.
+ */
 export function matchesRollupFilter(line: Line, f: RollupFilter): boolean {
   const cells = Object.values(line.byOrganisation);
   if (f.q && !`${line.ref} ${line.title}`.toLowerCase().includes(f.q)) return false;

@@ -99,6 +99,10 @@ export const hazards = pgTable(
     // these indexes alone (index-only scans), not by reading each hazard's full row (issue 9).
     index("hazards_log_heatmap_idx").on(t.hazardLogId, t.initialLikelihood, t.initialSeverity, t.residualLikelihood, t.residualSeverity, t.deprecatedAt),
     index("hazards_log_owner_idx").on(t.hazardLogId, t.owner),
+    // The platform roll-up (app/rollup.server.ts): its lines are each log's own hazards (a few
+    // thousand of a platform's ~215,000 rows) and the copies of deprecated hazards.
+    index("hazards_roots_idx").on(t.hazardLogId, t.refNumber).where(sql`${t.upstreamHazardId} is null`),
+    index("hazards_deprecated_idx").on(t.hazardLogId).where(sql`${t.deprecatedAt} is not null`),
     check("hazards_status_check", sql`${t.status} in ('open','transferred','closed')`),
     check("hazards_initial_risk_check", sql`${t.initialRisk} between 1 and 5`),
     check("hazards_residual_risk_check", sql`${t.residualRisk} between 1 and 5`),

@@ -5,6 +5,9 @@ import type { Db } from "#db/client.ts";
 import { platforms } from "#db/schema/index.ts";
 import * as route from "#app/routes/api.v1.platforms.$id.rollup.ts";
 import { closeTestDb, openTestDb } from "#tests/setup/test-db.ts";
+import { matchesRollupFilter, parseRollupFilter } from "#app/domain/rollup-filter.ts";
+import { platformRollup } from "#app/rollup.server.ts";
+import { sessionUserFor } from "#tests/support/requests.ts";
 import { tokenFor } from "../hazards/helpers.ts";
 
 let db: Db;
@@ -63,4 +66,55 @@ it("transferred controls show as open obligations at the trusts", async () => {
   const trusts = body.organisations.slice(2).map((o: { id: string }) => o.id);
   const open = body.hazards.flatMap((h: { byOrganisation: Record<string, { openTransferredControls: number }> }) => trusts.map((t: string) => h.byOrganisation[t]?.openTransferredControls ?? 0));
   expect(open.reduce((a: number, b: number) => a + b, 0)).toBeGreaterThan(0);
+});
+
+it("pages with limit and cursor: every line once, in the same order as one big page, total alongside", async () => {
+  const token = await tokenFor(db, "cso@icb.example");
+  const get = async (query: string) => {
+    const url = `http://localhost/api/v1/platforms/${platformId}/rollup${query}`;
+    const res = await route.loader({ request: new Request(url, { headers: { Authorization: `Bearer ${token}` } }), params: { id: platformId }, context: {} } as never);
+    return { status: res.status, body: await res.json() };
+  };
+  const whole = (await get("?limit=100")).body;
+  expect(whole.total).toBe(48);
+  expect(whole.nextCursor).toBeNull();
+  const seen: unknown[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const { status, body } = await get(`?limit=7${cursor ? `&cursor=${cursor}` : ""}`);
+    expect(status).toBe(200);
+    expect(body.total).toBe(48);
+    expect(body.organisations).toEqual(whole.organisations);
+    seen.push(...body.hazards);
+    cursor = body.nextCursor;
+    pages++;
+  } while (cursor);
+  expect(pages).toBe(7);
+  expect(seen).toEqual(whole.hazards);
+  // The supplier's hazards come first, by ref.
+  expect(whole.hazards.slice(0, 3).map((h: { ref: string }) => h.ref)).toEqual(["H-001", "H-002", "H-003"]);
+  // Larger limits are clamped; bad values answer 400 naming the parameter.
+  expect((await get("?limit=100000")).body.hazards).toHaveLength(48);
+  const bad = await get("?limit=many");
+  expect(bad.status).toBe(400);
+  expect(Object.keys(bad.body.error.fields)).toEqual(["limit"]);
+  const forged = await get("?cursor=not-ours");
+  expect(forged.status).toBe(400);
+  expect(Object.keys(forged.body.error.fields)).toEqual(["cursor"]);
+});
+
+it("the page's filters (applied in SQL) keep exactly the lines the filter rule keeps", async () => {
+  const user = await sessionUserFor(db, "cso@icb.example");
+  const all = (await platformRollup(user, platformId, { limit: 1000, offset: 0 })).hazards;
+  for (const query of ["pending=true", "overdue=true", "minRisk=3", "minRisk=5", "q=h-01", "q=SUP", "q=%", "pending=true&minRisk=2&q=h"]) {
+    const filter = parseRollupFilter(new URLSearchParams(query));
+    const got = await platformRollup(user, platformId, { filter, limit: 1000, offset: 0 });
+    const want = all.filter((h) => matchesRollupFilter(h, filter));
+    expect(got.hazards, query).toEqual(want);
+    expect(got.total, query).toBe(want.length);
+    // The second page of two lines starts where the first ended.
+    const second = await platformRollup(user, platformId, { filter, limit: 2, offset: 2 });
+    expect(second.hazards, query).toEqual(want.slice(2, 4));
+  }
 });
