@@ -96,7 +96,7 @@ export async function supplierControls(db: Db) {
     .innerJoin(hazardControls, eq(hazardControls.controlId, controls.id))
     .innerJoin(hazards, eq(hazards.id, hazardControls.hazardId))
     .where(and(eq(hazardLogs.title, SUPPLIER_LOG), eq(controls.ownerOrganisationId, hazardLogs.organisationId)))
-    .orderBy(hazards.refNumber);
+    .orderBy(hazards.refNumber, hazardControls.position, controls.id); // one order: a hazard has several controls
 }
 
 export async function organisationId(db: Db, slug: string) {

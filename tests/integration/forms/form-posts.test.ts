@@ -45,12 +45,13 @@ const snapshot = () => dbSnapshot(db);
 const ids = {} as { supplierLog: string; hazard: string; control: string; supplierOrg: string; caseId: string };
 beforeAll(async () => {
   const [log] = await db.select().from(hazardLogs).where(eq(hazardLogs.title, "Wessex Shared EPR — DCB0129 hazard log"));
-  const [h] = await db.select().from(hazards).where(eq(hazards.hazardLogId, log.id)).limit(1);
+  const [h] = await db.select().from(hazards).where(eq(hazards.hazardLogId, log.id)).orderBy(hazards.refNumber).limit(1);
   const [org] = await db.select().from(organisations).where(eq(organisations.slug, "acme-health"));
   ids.supplierLog = log.id;
   ids.hazard = h.id;
   ids.supplierOrg = org.id;
-  ids.control = (await supplierControls(db))[0].controlId;
+  // A control of another hazard than ids.hazard, which earlier tests edit (and so what the ICB inherits of it).
+  ids.control = (await supplierControls(db)).find((c) => c.hazardId !== h.id)!.controlId;
 });
 
 /** Every form action of the app, with a post that would change something if it got through. */
