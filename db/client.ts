@@ -46,7 +46,9 @@ export async function openDb(url: string, opts: { migrate?: boolean; max?: numbe
     if (opts.migrate !== false) await migratePostgresLocked(url);
     // `role` as a startup parameter: every pooled connection, new or reconnected, begins as cswf_app
     // (RESET ROLE returns to it too), with no extra round trip.
-    const sql = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, ...(asApp ? { connection: { role: APP_ROLE } } : {}) });
+    // jit off: the app's queries are short; a large filtered roll-up was costed high enough for
+    // PostgreSQL to compile it (~130 ms) on every call (issue 9).
+    const sql = postgres(url, { max: opts.max ?? 10, onnotice: () => {}, ...(asApp ? { connection: { role: APP_ROLE, jit: "off" } } : {}) });
     return { db: drizzlePg(asApp ? withCallerPostgres(sql) : sql, CASING) as unknown as Db, kind: "postgres", close: () => sql.end() };
   }
   const dir = url.replace(/^pglite:\/\//, "");

@@ -14,7 +14,7 @@ import { actingAsCaller } from "#app/auth.server.ts";
 import { canReadLog } from "#app/domain/permissions.ts";
 import { loadLogsWithFacts } from "#app/permissions.server.ts";
 import { loader as hazardLogsApi } from "#app/routes/api.v1.hazard-logs.ts";
-import { closeTestDb, openTestDb, queryRows, type Db } from "#tests/setup/test-db.ts";
+import { closeTestDb, openTestDb, queryRows, testDbKind, type Db } from "#tests/setup/test-db.ts";
 import { bearer, BASE, context, sessionUserFor } from "#tests/support/requests.ts";
 
 let db: Db;
@@ -55,6 +55,12 @@ describe("the app's database role", () => {
     const tenant = tables.filter((t) => TENANT_TABLES.includes(t.relname));
     expect(tenant.map((t) => t.relname).sort()).toEqual([...TENANT_TABLES].sort());
     for (const t of tenant) expect({ table: t.relname, rls: t.rls, policies: t.policies }).toEqual({ table: t.relname, rls: true, policies: 1 });
+  });
+
+  it("runs without JIT compilation on PostgreSQL (short queries; a compile cost ~130 ms on a large roll-up)", async () => {
+    const [row] = await queryRows<{ jit: string }>(db, sql`select current_setting('jit') as jit`);
+    if (testDbKind() === "postgres") expect(row.jit).toBe("off");
+    else expect(["on", "off"]).toContain(row.jit); // PGlite is built without LLVM: the setting does nothing there
   });
 
   it("may not truncate or change the schema", async () => {
