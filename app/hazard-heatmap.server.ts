@@ -30,7 +30,7 @@ const RS = hazards.residualSeverity;
  * rows its map needs (FILTER). Free-text search over 5,000 rows is the costly part of the page, so
  * it is evaluated once here rather than once per map and once for the count.
  */
-export async function heatmapCounts(db: Db, logId: string, qy: ParsedListQuery, today: string): Promise<Heatmaps> {
+export async function heatmapCounts(db: Db, logId: string, qy: ParsedListQuery, today: string, inherits = true): Promise<Heatmaps> {
   const inInitialCell = cellCondition("initial", qy.initialCell);
   const inResidualCell = cellCondition("residual", qy.residualCell);
   const base = db
@@ -44,8 +44,8 @@ export async function heatmapCounts(db: Db, logId: string, qy: ParsedListQuery, 
     })
     .from(hazards)
     .$dynamic();
-  const rows = await (needsUpstream(qy) ? base.leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2) : base)
-    .where(filterCondition(logId, qy, today, "bothCells"))
+  const rows = await (needsUpstream(qy, inherits) ? base.leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2) : base)
+    .where(filterCondition(logId, qy, today, "bothCells", inherits))
     .groupBy(sql`grouping sets ((${IL}, ${IS}), (${RL}, ${RS}), ())`);
 
   const out: Heatmaps = { initial: { cells: {}, unassessed: 0 }, residual: { cells: {}, unassessed: 0 }, total: 0 };

@@ -35,9 +35,15 @@ const searchDocument = sql`(case when ${hazards.upstreamHazardId} is null then $
   else concat_ws(' ', ${causesOf(hazards.causes)},
     case when ${u1.upstreamHazardId} is null then ${u1.searchText} else concat_ws(' ', ${causesOf(u1.causes)}, ${u2.searchText}) end) end)`;
 
-/** Whether the query reads the upstream rows (inherited title, type, text) and so must join them. */
-export function needsUpstream(qy: ParsedListQuery): boolean {
-  return !!qy.q || !!qy.hazardType?.length || qy.sort.replace(/^-/, "") === "title";
+/**
+ * Whether the query reads the upstream rows (inherited title, type, text) and so must join them.
+ * `inherits`: the log has an upstream log. A log without one (a supplier's DCB0129 log) holds only
+ * its own hazards, so nothing is joined and its own columns are read directly: joining two aliases
+ * of a 300,000-row table for nothing cost PostgreSQL a parallel plan and ~8 ms of planning per
+ * search (issue 9).
+ */
+export function needsUpstream(qy: ParsedListQuery, inherits = true): boolean {
+  return inherits && (!!qy.q || !!qy.hazardType?.length || qy.sort.replace(/^-/, "") === "title");
 }
 
 /** Overdue: a review date before today on a hazard that is not closed (as isReviewOverdue says). */
@@ -53,10 +59,10 @@ export function cellCondition(which: "initial" | "residual", cell: ParsedListQue
 }
 
 /** Every filter of the query; `except` leaves heatmap cells out (a heatmap's own counts). */
-export function filterCondition(logId: string, qy: ParsedListQuery, today: string, except?: CellFilter | "bothCells"): SQL {
+export function filterCondition(logId: string, qy: ParsedListQuery, today: string, except?: CellFilter | "bothCells", inherits = true): SQL {
   const where: (SQL | undefined)[] = [eq(hazards.hazardLogId, logId)];
   if (!qy.includeDeprecated) where.push(isNull(hazards.deprecatedAt));
-  if (qy.q) where.push(sql`${searchDocument} like ${likePattern(qy.q)}`);
+  if (qy.q) where.push(sql`${inherits ? searchDocument : hazards.searchText} like ${likePattern(qy.q)}`);
   if (qy.status?.length) where.push(inArray(hazards.status, qy.status));
   if (qy.residualRisk?.length) {
     const ratings = qy.residualRisk.filter((r): r is number => r !== "unassessed");
@@ -64,7 +70,7 @@ export function filterCondition(logId: string, qy: ParsedListQuery, today: strin
   }
   if (qy.initialCell && except !== "initialCell" && except !== "bothCells") where.push(cellCondition("initial", qy.initialCell));
   if (qy.residualCell && except !== "residualCell" && except !== "bothCells") where.push(cellCondition("residual", qy.residualCell));
-  if (qy.hazardType?.length) where.push(sql`${typeExpr} in ${qy.hazardType}`);
+  if (qy.hazardType?.length) where.push(sql`${inherits ? typeExpr : hazards.hazardType} in ${qy.hazardType}`);
   if (qy.owner) where.push(sql`lower(${hazards.owner}) = ${qy.owner.toLowerCase()}`);
   if (qy.overdue !== undefined) where.push(qy.overdue ? overdueExpr(today) : sql`not ${overdueExpr(today)}`);
   return and(...where)!;
@@ -107,9 +113,9 @@ function key(expr: SQL, cast: string, dir: "asc" | "desc", nullable: boolean): S
 }
 
 const REF = key(sql`${hazards.refNumber}`, "int", "asc", false);
-const FIRST_KEY: Record<string, (dir: "asc" | "desc") => SortKey> = {
+const FIRST_KEY: Record<string, (dir: "asc" | "desc", inherits: boolean) => SortKey> = {
   ref: (d) => key(sql`${hazards.refNumber}`, "int", d, false),
-  title: (d) => key(sql`lower(${titleExpr})`, "text", d, false),
+  title: (d, inherits) => key(sql`lower(${inherits ? titleExpr : sql`coalesce(${hazards.title}, '')`})`, "text", d, false),
   residualRisk: (d) => key(sql`${hazards.residualRisk}`, "int", d, true),
   initialRisk: (d) => key(sql`${hazards.initialRisk}`, "int", d, true),
   reviewDue: (d) => key(sql`${hazards.reviewDue}`, "date", d, true),
@@ -118,10 +124,10 @@ const FIRST_KEY: Record<string, (dir: "asc" | "desc") => SortKey> = {
 };
 
 /** The sort's keys: its own, then the ref (unique in a log), so the order is total. */
-export function sortKeys(sort: Sort): SortKey[] {
+export function sortKeys(sort: Sort, inherits = true): SortKey[] {
   const dir = sort.startsWith("-") ? "desc" : "asc";
   const name = sort.replace(/^-/, "");
-  return name === "ref" ? [FIRST_KEY.ref(dir)] : [FIRST_KEY[name](dir), REF];
+  return name === "ref" ? [FIRST_KEY.ref(dir, inherits)] : [FIRST_KEY[name](dir, inherits), REF];
 }
 
 /** Rows strictly after the cursor's row in the order (before it when paging backwards). */

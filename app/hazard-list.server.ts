@@ -105,21 +105,25 @@ export type SummaryRow = Pick<HazardRow, keyof typeof SUMMARY_COLUMNS>;
  * cursor also carries the position, only to say "Showing 51–100".
  */
 /** `known.total`: the count when the caller already has it or will (the heatmap query gives it). */
-export async function queryRows(db: Db, logId: string, qy: ParsedListQuery, today: string, known: { total?: number | Promise<number> } = {}): Promise<RowPage> {
+/** What the caller already knows: the total (from the heatmap query), whether the log has an upstream log. */
+export type PageContext = { total?: number | Promise<number>; inherits?: boolean };
+
+export async function queryRows(db: Db, logId: string, qy: ParsedListQuery, today: string, known: PageContext = {}): Promise<RowPage> {
   return queryPage<HazardRow>(db, logId, qy, today, known, hazards);
 }
 
 /** queryRows with only the columns of SummaryRow. */
-export async function querySummaryRows(db: Db, logId: string, qy: ParsedListQuery, today: string, known: { total?: number | Promise<number> } = {}): Promise<RowPage<SummaryRow>> {
+export async function querySummaryRows(db: Db, logId: string, qy: ParsedListQuery, today: string, known: PageContext = {}): Promise<RowPage<SummaryRow>> {
   return queryPage<SummaryRow>(db, logId, qy, today, known, SUMMARY_COLUMNS);
 }
 
-async function queryPage<H>(db: Db, logId: string, qy: ParsedListQuery, today: string, known: { total?: number | Promise<number> }, columns: typeof hazards | typeof SUMMARY_COLUMNS): Promise<RowPage<H>> {
+async function queryPage<H>(db: Db, logId: string, qy: ParsedListQuery, today: string, known: PageContext, columns: typeof hazards | typeof SUMMARY_COLUMNS): Promise<RowPage<H>> {
   const limit = qy.limit ?? 50;
   const cursor = decodeCursor(qy.cursor, qy.sort);
-  const keys = sortKeys(qy.sort);
+  const inherits = known.inherits ?? true;
+  const keys = sortKeys(qy.sort, inherits);
   const backwards = cursor?.direction === "prev";
-  const condition = filterCondition(logId, qy, today);
+  const condition = filterCondition(logId, qy, today, undefined, inherits);
   const pageCondition = cursor ? and(condition, afterKeys(keys, cursor.keys, backwards)) : condition;
   const keyColumns = Object.fromEntries(keys.map((k, i) => [`k${i}`, k.text]));
 
@@ -130,7 +134,7 @@ async function queryPage<H>(db: Db, logId: string, qy: ParsedListQuery, today: s
   // order reads them. The page's ids (at most limit + 1) are chosen by a subquery; the outer
   // query reads those rows with their upstream by primary key and orders them again by the same
   // keys (evaluated on the same rows, so the same order): one round trip for the page.
-  const joined = needsUpstream(qy);
+  const joined = needsUpstream(qy, inherits);
   const counted = db.select({ n: count() }).from(hazards).$dynamic();
   const n = known.total ?? (joined ? counted.leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2) : counted).where(condition).then((r) => r[0].n);
   const ordered = db.select({ id: hazards.id }).from(hazards).$dynamic();
@@ -170,9 +174,9 @@ export type HazardPage = { items: HazardView[]; total: number; nextCursor: strin
 /** GET /api/v1/hazard-logs/{id}/hazards: one page of full hazards (contract §4). */
 export async function listHazards(user: SessionUser, logId: string, query: HazardListQuery | URLSearchParams, today = todayIso()): Promise<HazardPage> {
   const db = await getDb();
-  await requireLog(db, user, logId, "read:log");
+  const log = await requireLog(db, user, logId, "read:log");
   const qy = query instanceof URLSearchParams ? parseListQuery(query) : parseListQuery(query as Record<string, string | undefined>);
-  const page = await queryRows(db, logId, qy, today);
+  const page = await queryRows(db, logId, qy, today, { inherits: !!log.upstreamLogId });
   const items = await buildViews(db, page.rows.map((r) => r.h));
   return { items, total: page.total, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
 }

@@ -36,11 +36,12 @@ export async function loadLogPage(user: SessionUser, logId: string, params: URLS
   const qy = parseListQuery(params);
   // Independent reads, issued together (PostgreSQL runs them on separate connections); the page
   // takes its count from the heatmap query rather than counting again.
-  const heatmapsRead = heatmapCounts(db, log.id, qy, today);
+  const inherits = !!log.upstreamLogId; // a log with no upstream log holds only its own hazards
+  const heatmapsRead = heatmapCounts(db, log.id, qy, today, inherits);
   const [scheme, heatmaps, page, owners] = await Promise.all([
     riskSchemeById(db, log.riskSchemeId),
     heatmapsRead,
-    querySummaryRows(db, log.id, qy, today, { total: heatmapsRead.then((h) => h.total) }),
+    querySummaryRows(db, log.id, qy, today, { total: heatmapsRead.then((h) => h.total), inherits }),
     distinctOwners(db, log.id),
   ]);
   return {
