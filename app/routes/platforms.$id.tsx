@@ -4,6 +4,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "#app/auth.server.ts";
 import { Breadcrumbs } from "#app/components/breadcrumbs.tsx";
+import { ClientLinks } from "#app/components/client-links.tsx";
 import { GeneralErrorBoundary } from "#app/components/error-boundary.tsx";
 import { STATUS_NAMES } from "#app/components/labels.ts";
 import { parseRollupFilter } from "#app/domain/rollup-filter.ts";
@@ -68,7 +69,8 @@ export default function Rollup() {
         <button className="nhsuk-button nhsuk-button--secondary" type="submit">Filter</button>
       </Form>
       <p>{total} hazards{pages > 1 ? ` · page ${page} of ${pages}` : ""}</p>
-      <div className="app-scroll-x">
+      {/* The cells are plain links that still navigate in the app (ClientLinks). */}
+      <ClientLinks className="app-scroll-x">
         <table className="nhsuk-table app-table-compact app-rollup">
           <caption className="nhsuk-u-visually-hidden">Hazards by organisation: residual risk, status and upstream acceptance</caption>
           <thead className="nhsuk-table__head">
@@ -98,7 +100,7 @@ export default function Rollup() {
             ))}
           </tbody>
         </table>
-      </div>
+      </ClientLinks>
       {pages > 1 ? (
         <nav className="nhsuk-pagination" aria-label="Roll-up pages">
           <ul className="nhsuk-list nhsuk-pagination__list">

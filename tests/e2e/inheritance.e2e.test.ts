@@ -85,6 +85,11 @@ it("the ICB CSO sees Harbourside accepted and Northcliff pending on the roll-up"
     expect(northcliff).toContain("Pending");
     await screenshot(page, "inheritance-03-icb-rollup");
     expect(await checkA11y(page)).toEqual([]);
+    // A cell is a plain link (app/components/client-links.tsx) that opens the hazard within the app.
+    await page.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; });
+    await row.locator(`a.app-rollup-cell[href="/hazards/${ids.supplier}"]`).click();
+    await page.waitForURL(new RegExp(`/hazards/${ids.supplier}$`));
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed === true)).toBe(true);
   });
 });
 
