@@ -88,6 +88,8 @@ describe("cso@icb.example on the ICB shared log", () => {
     await page.getByLabel("Sort by").selectOption("-residualRisk");
     await page.getByRole("button", { name: "Apply filters" }).click();
     await page.waitForURL(/q=medication/);
+    // The URL can change a moment before the results do: wait for the searched count.
+    await expect.poll(() => showing(page)).not.toBe("Showing 1–38 of 38 hazards");
     const text = await showing(page);
     expect(text).toMatch(/^Showing 1–\d+ of \d+ hazards?$/);
     const n = Number(text.split(" of ")[1].split(" ")[0]);
