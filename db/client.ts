@@ -1,6 +1,8 @@
 // Opens the database: embedded PGlite (a folder, or in memory) or PostgreSQL through postgres.js.
 // One schema and one migrations folder serve both.
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { is } from "drizzle-orm";
 import { drizzle as drizzlePglite, PgliteSession } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -24,6 +26,16 @@ export type OpenDb = { db: Db; kind: DbKind; close: () => Promise<void> };
 export const MIGRATIONS_FOLDER = resolve(process.env.MIGRATIONS_DIR ?? "db/migrations");
 
 const CASING = { casing: "snake_case" as const, schema };
+
+/**
+ * PGlite with the extensions the migrations create (0009: pg_trgm and btree_gin for the free-text
+ * search index). PGlite loads an extension's code only when it is named here, so every PGlite the
+ * project opens (server, tests, backup, restore) is made by this function.
+ */
+export function newPglite(dataDir?: string, options: Omit<PGliteOptions, "extensions"> = {}): PGlite {
+  const extensions = { pg_trgm, btree_gin };
+  return dataDir === undefined ? new PGlite({ ...options, extensions }) : new PGlite(dataDir, { ...options, extensions });
+}
 
 export function isPostgresUrl(url: string) {
   return url.startsWith("postgres://") || url.startsWith("postgresql://");
@@ -54,7 +66,7 @@ export async function openDb(url: string, opts: { migrate?: boolean; max?: numbe
   const dir = url.replace(/^pglite:\/\//, "");
   const inMemory = dir === "memory" || dir === "";
   if (!inMemory) mkdirSync(dirname(resolve(dir)), { recursive: true }); // PGlite's mkdir is not recursive
-  const client = inMemory ? new PGlite() : new PGlite(dir);
+  const client = inMemory ? newPglite() : newPglite(dir);
   if (opts.migrate !== false) await migratePglite(drizzlePglite(client, CASING) as never, { migrationsFolder: MIGRATIONS_FOLDER });
   return { db: asApp ? await pgliteAsApp(client) : (drizzlePglite(client, CASING) as unknown as Db), kind: "pglite", close: () => client.close() };
 }
@@ -129,9 +141,12 @@ function withCallerPostgres(sql: postgres.Sql): postgres.Sql {
     const run = async (values: boolean) => {
       const conn = await sql.reserve();
       try {
-        const query = conn.unsafe(text, params, options);
+        // Named (prepared) statements: an unnamed statement with parameters is described first and
+        // only then bound, a wait in the middle of the pipeline; a statement this connection has
+        // prepared before is bound and executed at once.
+        const query = conn.unsafe(text, params, { ...options, prepare: true });
         // execute() sends each statement now, in this order, on this one connection.
-        const sent = [conn.unsafe("begin").execute(), conn.unsafe(SET_CALLER, [callerSetting(caller)]).execute(), (values ? query.values() : query).execute(), conn.unsafe("commit").execute()];
+        const sent = [conn.unsafe("begin").execute(), conn.unsafe(SET_CALLER, [callerSetting(caller)], { prepare: true }).execute(), (values ? query.values() : query).execute(), conn.unsafe("commit").execute()];
         const settled = await Promise.allSettled(sent);
         const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
         if (failed) throw failed.reason;
