@@ -36,6 +36,14 @@ const searchDocument = sql`(case when ${hazards.upstreamHazardId} is null then $
     case when ${u1.upstreamHazardId} is null then ${u1.searchText} else concat_ws(' ', ${causesOf(u1.causes)}, ${u2.searchText}) end) end)`;
 
 /**
+ * Free text in a log of own hazards only: `search_text like pattern`, answered by the database
+ * function cswf_log_search (migration 0009), which can use the log's trigram index where the same
+ * condition written here could not (row-level security evaluates LIKE only after its policy, row by
+ * row). Same rows, ~1 ms instead of ~6 ms for 5,000 hazards (issue 9).
+ */
+const ownTextMatches = (logId: string, q: string) => sql`${hazards.id} = any ((select cswf_log_search(${logId}, ${likePattern(q)}))::uuid[])`;
+
+/**
  * Whether the query reads the upstream rows (inherited title, type, text) and so must join them.
  * `inherits`: the log has an upstream log. A log without one (a supplier's DCB0129 log) holds only
  * its own hazards, so nothing is joined and its own columns are read directly: joining two aliases
@@ -62,7 +70,7 @@ export function cellCondition(which: "initial" | "residual", cell: ParsedListQue
 export function filterCondition(logId: string, qy: ParsedListQuery, today: string, except?: CellFilter | "bothCells", inherits = true): SQL {
   const where: (SQL | undefined)[] = [eq(hazards.hazardLogId, logId)];
   if (!qy.includeDeprecated) where.push(isNull(hazards.deprecatedAt));
-  if (qy.q) where.push(sql`${inherits ? searchDocument : hazards.searchText} like ${likePattern(qy.q)}`);
+  if (qy.q) where.push(inherits ? sql`${searchDocument} like ${likePattern(qy.q)}` : ownTextMatches(logId, qy.q));
   if (qy.status?.length) where.push(inArray(hazards.status, qy.status));
   if (qy.residualRisk?.length) {
     const ratings = qy.residualRisk.filter((r): r is number => r !== "unassessed");

@@ -13,7 +13,7 @@
 //   (versioning, replication); db:restore checks every evidence row against it.
 // Default folder: `backups/` under the working directory, not DATA_DIR, so that a backup survives the
 // loss of DATA_DIR and db:restore can start from an empty DATA_DIR. Exit 0 done, 1 failed, 2 refused.
-import { PGlite } from "@electric-sql/pglite";
+import { newPglite } from "#db/client.ts";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -43,7 +43,7 @@ await runCommand("db:backup", async () => {
     if (folder) {
       if (!existsSync(join(folder, "PG_VERSION"))) throw new Refusal(`there is no embedded database at ${folder} (set DATA_DIR or DATABASE_URL)`);
       refuseIfPgliteInUse(folder, force);
-      const client = new PGlite(folder);
+      const client = newPglite(folder);
       try {
         await client.waitReady;
         const dump = await client.dumpDataDir("gzip");

@@ -12,13 +12,13 @@
 //   before anything changes (nothing is overwritten). Then every evidence row's file is read back
 //   from the evidence store (filesystem or S3) and its SHA-256 checked.
 // Exit 0 restored and verified, 1 failed (or restored but a check failed), 2 refused.
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readSync, closeSync, readFileSync, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import postgres from "postgres";
-import { ensureAppRole, openDb, type Db } from "#db/client.ts";
+import { ensureAppRole, newPglite, openDb, type Db } from "#db/client.ts";
 import { commandEnv, EXIT, isEmptyFolder, pgliteFolder, Refusal, requirePgTool, runCommand } from "#db/cli.ts";
 import * as schema from "#db/schema/index.ts";
 import { checkRestoredDatabase } from "#app/restore-check.server.ts";
@@ -93,7 +93,7 @@ await runCommand("db:restore", async () => {
     mkdirSync(dirname(folder), { recursive: true });
     let client: PGlite | undefined;
     try {
-      client = new PGlite(folder, { loadDataDir: new Blob([new Uint8Array(readFileSync(file))]) });
+      client = newPglite(folder, { loadDataDir: new Blob([new Uint8Array(readFileSync(file))]) });
       await client.waitReady;
     } catch (error) {
       await client?.close().catch(() => undefined);

@@ -12,7 +12,6 @@
 //   let db: Db;
 //   beforeAll(async () => ({ db } = await openTestDb()));
 //   afterAll(closeTestDb);
-import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -22,7 +21,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isPostgresUrl, MIGRATIONS_FOLDER, openDb, pgliteAsApp, type Db, type OpenDb } from "#db/client.ts";
+import { isPostgresUrl, MIGRATIONS_FOLDER, newPglite, openDb, pgliteAsApp, type Db, type OpenDb } from "#db/client.ts";
 import * as schema from "#db/schema/index.ts";
 import { seedDemo } from "#db/seed.ts";
 import { useDatabase } from "#app/db.server.ts";
@@ -95,7 +94,7 @@ export async function buildPgliteTemplates(): Promise<Record<"initdb" | "migrate
   const ms: Record<"initdb" | "migrate" | "seed" | "dump", number> = { initdb: 0, migrate: 0, seed: 0, dump: 0 };
   let t = performance.now();
   const haveBlank = existsSync(PGLITE_TEMPLATES.blank);
-  const client = haveBlank ? new PGlite({ loadDataDir: readTemplate("blank") }) : new PGlite();
+  const client = haveBlank ? newPglite(undefined, { loadDataDir: readTemplate("blank") }) : newPglite();
   await client.waitReady;
   ms.initdb = performance.now() - t;
   try {
@@ -168,7 +167,7 @@ function ensureDataDir() {
 async function loadPgliteTemplate(kind: TemplateKind): Promise<OpenDb> {
   // Without the global setup (a single file run with another config), build the dumps here.
   if (!existsSync(PGLITE_TEMPLATES[kind])) await buildPgliteTemplates();
-  const client = new PGlite({ loadDataDir: readTemplate(kind) });
+  const client = newPglite(undefined, { loadDataDir: readTemplate(kind) });
   await client.waitReady;
   // Migrated templates: act as the app role (row-level security), as the server does. The blank
   // one has no migrations, hence no role yet: the migration tests run there as the owner.

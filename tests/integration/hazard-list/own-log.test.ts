@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(closeTestDb);
 
 const QUERIES: Record<string, string>[] = [
-  {}, { q: "alert" }, { q: "allerg" }, { q: "no such words anywhere" }, { hazardType: "WrongDrugDose" }, { sort: "title" }, { sort: "-title" },
+  {}, { q: "alert" }, { q: "allerg" }, { q: "ALLERGY" }, { q: "no such words anywhere" }, { q: "%" }, { q: "_" }, { q: "a\\" }, { q: "dose", residualRisk: "unassessed,4" }, { hazardType: "WrongDrugDose" }, { sort: "title" }, { sort: "-title" },
   { sort: "title", q: "dose" }, { sort: "-residualRisk", status: "open" }, { includeDeprecated: "true", sort: "title", limit: "7" },
 ];
 
