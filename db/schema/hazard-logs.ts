@@ -99,10 +99,12 @@ export const hazards = pgTable(
     // these indexes alone (index-only scans), not by reading each hazard's full row (issue 9).
     index("hazards_log_heatmap_idx").on(t.hazardLogId, t.initialLikelihood, t.initialSeverity, t.residualLikelihood, t.residualSeverity, t.deprecatedAt),
     index("hazards_log_owner_idx").on(t.hazardLogId, t.owner),
-    // Free-text search of a log (LIKE '%words%' on the lower-cased search_text): trigrams narrow a
-    // 5,000-hazard log to the candidate rows instead of matching every row's text (issue 9). The
-    // log id is in the same GIN index (btree_gin) so one index scan serves "this log and these words".
-    index("hazards_log_search_idx").using("gin", t.hazardLogId, t.searchText.op("gin_trgm_ops")),
+    // Free-text search of a log of own hazards (LIKE '%words%' on the lower-cased search_text):
+    // trigrams narrow a 5,000-hazard log to the candidate rows instead of matching every row's text
+    // (issue 9). The log id is in the same GIN index (btree_gin) so one index scan serves "this log
+    // and these words". Own rows only: an inherited row's search text is not what it is searched by
+    // (app/hazard-list-sql.server.ts), and leaving the ~270,000 copies out keeps the index small.
+    index("hazards_log_search_idx").using("gin", t.hazardLogId, t.searchText.op("gin_trgm_ops")).where(sql`${t.upstreamHazardId} is null`),
     // The platform roll-up (app/rollup.server.ts): its lines are each log's own hazards (a few
     // thousand of a platform's ~215,000 rows) and the copies of deprecated hazards.
     index("hazards_roots_idx").on(t.hazardLogId, t.refNumber).where(sql`${t.upstreamHazardId} is null`),
