@@ -3,38 +3,17 @@
 //   npx tsx bench/import-export-profile.ts [--hazards 5000] [--out /tmp/prof] [--no-profile]
 import { Session } from "node:inspector/promises";
 import { writeFileSync } from "node:fs";
-import { eq } from "drizzle-orm";
-import { openDb } from "#db/client.ts";
-import { hazardLogs, users } from "#db/schema/index.ts";
-import { seedDemo } from "#db/seed.ts";
-import { loadMemberships, type SessionUser } from "#app/auth.server.ts";
-import { useDatabase } from "#app/db.server.ts";
 import { exportLog } from "#app/hazard-export.server.ts";
 import { confirmImport, previewImport } from "#app/hazard-import.server.ts";
-import { insertHazards, loadRiskScheme } from "#app/hazard-store.server.ts";
-import { loadLogsWithFacts } from "#app/permissions.server.ts";
-import { generatedHazard } from "#tests/fixtures/generated-log.ts";
+import { fillLog, openImportExportBench } from "./import-export-setup.ts";
 
 const argOf = (name: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
 const N = Number(argOf("--hazards") ?? 5000);
 const OUT = argOf("--out") ?? "/tmp";
 const profiling = !process.argv.includes("--no-profile");
-const open = await openDb(process.env.BENCH_URL ?? "pglite://memory");
-useDatabase(open);
-const { db } = open;
-await seedDemo(db, { password: "demo-password" });
-const [u] = await db.select().from(users).where(eq(users.email, "cso@supplier.example"));
-const memberships = await loadMemberships(db, u.id);
-const user: SessionUser = { id: u.id, email: u.email, name: u.name, memberships, activeOrganisationId: memberships[0].organisationId, sessionIdHash: null };
-const [model] = await db.select().from(hazardLogs).where(eq(hazardLogs.title, "Wessex Shared EPR — DCB0129 hazard log"));
-const newLog = async (title: string) => (await db.insert(hazardLogs).values({ title, standard: model.standard, scope: model.scope, organisationId: model.organisationId, platformId: model.platformId, riskSchemeId: model.riskSchemeId }).returning())[0].id;
+const { open, db, user, newLog } = await openImportExportBench(process.env.BENCH_URL ?? "pglite://memory");
 const source = await newLog("Bench source");
-const [log] = await loadLogsWithFacts(db, [source]);
-const owners = [log.facts.platform.supplierOrganisationId, log.facts.platform.icbOrganisationId, ...log.facts.platform.deployerOrganisationIds];
-await db.transaction(async (tx) => {
-  const scheme = await loadRiskScheme(tx, log.riskSchemeId);
-  await insertHazards(tx, { log, scheme, inputs: Array.from({ length: N }, (_, i) => generatedHazard(i, owners)), actor: { userId: null, organisationId: log.organisationId } });
-});
+await fillLog(db, source, N);
 
 const session = new Session();
 session.connect();

@@ -1,30 +1,13 @@
 // Time to export and to import (preview + apply) a 5,000-hazard log through the service functions,
 // on an in-memory PGlite seeded with the demo data. Prints one JSON object per metric.
 //   npx tsx bench/import-export.ts [--hazards 5000]
-import { eq } from "drizzle-orm";
-import { openDb } from "#db/client.ts";
-import { hazardLogs, users } from "#db/schema/index.ts";
-import { seedDemo } from "#db/seed.ts";
-import { loadMemberships, type SessionUser } from "#app/auth.server.ts";
-import { useDatabase } from "#app/db.server.ts";
 import { exportLog } from "#app/hazard-export.server.ts";
 import { confirmImport, previewImport } from "#app/hazard-import.server.ts";
-import { insertHazards, loadRiskScheme } from "#app/hazard-store.server.ts";
-import { loadLogsWithFacts } from "#app/permissions.server.ts";
-import { generatedHazard } from "#tests/fixtures/generated-log.ts";
+import { fillLog, openImportExportBench } from "./import-export-setup.ts";
 
 const arg = process.argv.indexOf("--hazards");
 const N = arg > 0 ? Number(process.argv[arg + 1]) : 5000;
-const open = await openDb("pglite://memory");
-useDatabase(open);
-const { db } = open;
-await seedDemo(db, { password: "demo-password" });
-
-const [u] = await db.select().from(users).where(eq(users.email, "cso@supplier.example"));
-const memberships = await loadMemberships(db, u.id);
-const user: SessionUser = { id: u.id, email: u.email, name: u.name, memberships, activeOrganisationId: memberships[0].organisationId, sessionIdHash: null };
-const [model] = await db.select().from(hazardLogs).where(eq(hazardLogs.title, "Wessex Shared EPR — DCB0129 hazard log"));
-const newLog = async (title: string) => (await db.insert(hazardLogs).values({ title, standard: model.standard, scope: model.scope, organisationId: model.organisationId, platformId: model.platformId, riskSchemeId: model.riskSchemeId }).returning())[0].id;
+const { open, db, user, newLog } = await openImportExportBench();
 
 const report = (metric: string, ms: number, extra: Record<string, unknown> = {}) => console.log(JSON.stringify({ metric, hazards: N, ms: Math.round(ms), ...extra }));
 /** This process's CPU time (PGlite runs in it) per measured step, steadier than wall time on a busy machine. */
@@ -40,12 +23,7 @@ const lastCpu = () => ({ cpuMs: cpuMs[cpuMs.length - 1] });
 
 // Set-up (not measured as a feature): N hazards written straight through the store.
 const source = await newLog("Bench source");
-const [log] = await loadLogsWithFacts(db, [source]);
-const owners = [log.facts.platform.supplierOrganisationId, log.facts.platform.icbOrganisationId, ...log.facts.platform.deployerOrganisationIds];
-const [, fillMs] = await time(() => db.transaction(async (tx) => {
-  const scheme = await loadRiskScheme(tx, log.riskSchemeId);
-  await insertHazards(tx, { log, scheme, inputs: Array.from({ length: N }, (_, i) => generatedHazard(i, owners)), actor: { userId: null, organisationId: log.organisationId } });
-}));
+const [, fillMs] = await time(() => fillLog(db, source, N));
 report("setup.fill", fillMs, lastCpu());
 
 for (const format of ["xlsx", "csv"] as const) {
