@@ -14,6 +14,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import * as schema from "./schema/index";
 import { APP_ROLE } from "./schema/rls";
+import { SET_CALLER, withCallerPostgres } from "./caller-reads";
 import { callerSetting, currentCaller } from "./request-scope";
 
 /** The common type of both drizzle instances (a union of the two is not callable). */
@@ -81,7 +82,8 @@ export function isEmbedded(db: Db): boolean {
 //
 // A query made outside an explicit transaction while a request has a caller runs in a short
 // transaction that first sets `cswf.caller_orgs` (transaction-local: on a pooled or shared
-// connection it can never leak into another request's query). Explicit transactions are the
+// connection it can never leak into another request's query); on PostgreSQL the reads a request
+// issues together share one such transaction, sent as one pipeline (db/caller-reads.ts). Explicit transactions are the
 // services' writes: they have checked access with the require… helpers already and then do work
 // that crosses organisations on purpose (propagating a change into inheriting logs, flagging an
 // incident's family, appending to audit chains), so they run as the service, as do start-up, the
@@ -96,8 +98,6 @@ export async function ensureAppRole(sql: postgres.Sql): Promise<void> {
     CREATE ROLE ${APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
   EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
 }
-
-const SET_CALLER = "select set_config('cswf.caller_orgs', $1, true)";
 
 /** PGlite: the one connection switches to cswf_app for good (after migrating as the owner). */
 export async function pgliteAsApp(client: PGlite): Promise<Db> {
@@ -120,45 +120,6 @@ export async function pgliteAsApp(client: PGlite): Promise<Db> {
     },
   });
   return drizzlePglite(wrapped, CASING) as unknown as Db;
-}
-
-/**
- * postgres.js: drizzle runs `sql.unsafe(text, params, opts)` and awaits it, or calls `.values()` on
- * it (node_modules/drizzle-orm/postgres-js/session.js); `sql.begin` (explicit transactions) is left
- * alone.
- *
- * The caller's transaction is sent as one pipeline on a reserved connection: begin, set the caller,
- * the query, commit, written together and answered together — one round trip instead of the four
- * that `sql.begin` takes (it waits for each statement). On a 2-core server those round trips were
- * the largest single cost of a page after rendering (issue 9). If any statement fails, PostgreSQL
- * aborts the transaction and the pipelined `commit` ends it as a rollback; the first failure is
- * thrown once every statement has answered, so the connection goes back to the pool clean.
- */
-function withCallerPostgres(sql: postgres.Sql): postgres.Sql {
-  const unsafe = (text: string, params?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) => {
-    const caller = currentCaller();
-    if (caller === null) return sql.unsafe(text, params, options);
-    const run = async (values: boolean) => {
-      const conn = await sql.reserve();
-      try {
-        // Named (prepared) statements: an unnamed statement with parameters is described first and
-        // only then bound, a wait in the middle of the pipeline; a statement this connection has
-        // prepared before is bound and executed at once.
-        const query = conn.unsafe(text, params, { ...options, prepare: true });
-        // execute() sends each statement now, in this order, on this one connection.
-        const sent = [conn.unsafe("begin").execute(), conn.unsafe(SET_CALLER, [callerSetting(caller)], { prepare: true }).execute(), (values ? query.values() : query).execute(), conn.unsafe("commit").execute()];
-        const settled = await Promise.allSettled(sent);
-        const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
-        if (failed) throw failed.reason;
-        return (settled[2] as PromiseFulfilledResult<unknown>).value;
-      } finally {
-        conn.release();
-      }
-    };
-    // Lazy, like a postgres.js query: nothing runs until it is awaited or .values() is called.
-    return { then: (ok: never, fail: never) => run(false).then(ok, fail), values: () => run(true) };
-  };
-  return new Proxy(sql, { get: (target, key) => (key === "unsafe" ? unsafe : (Reflect.get(target, key, target) as unknown)) });
 }
 
 // drizzle's migrator takes no lock: serialise concurrent starts with an advisory lock on ONE connection.

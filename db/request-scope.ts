@@ -36,6 +36,11 @@ export function currentCaller(): readonly string[] | null {
   return storage.getStore()?.callerOrgs ?? null;
 }
 
+/** The current request's scope object (its identity groups the request's reads: db/caller-reads.ts), or null. */
+export function currentScope(): object | null {
+  return storage.getStore() ?? null;
+}
+
 /**
  * Runs `fn` as the service, past row-level security. Only for reads that deliberately reach beyond
  * the caller's logs after the application has checked access, where app/domain/permissions.ts
