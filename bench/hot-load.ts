@@ -26,6 +26,16 @@ const cpuMs = () => {
   const pids = [String(child.pid), ...readdirSync("/proc").filter((d) => /^\d+$/.test(d) && (() => { try { return stat(d)[1] === String(child.pid); } catch { return false; } })())];
   return pids.reduce((sum, pid) => { try { const f = stat(pid); return sum + ((Number(f[11]) + Number(f[12])) * 1000) / 100; } catch { return sum; } }, 0);
 };
+/** utime + stime of every PostgreSQL process (backends included), in ms: the database's share. */
+const pgCpuMs = () =>
+  readdirSync("/proc").filter((d) => /^\d+$/.test(d)).reduce((sum, pid) => {
+    try {
+      const raw = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (!raw.includes("(postgres)")) return sum;
+      const f = raw.split(") ")[1].split(" ");
+      return sum + ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+    } catch { return sum; }
+  }, 0);
 const base = `http://127.0.0.1:${port}`;
 for (let i = 0; ; i++) {
   try {
@@ -43,6 +53,7 @@ async function load(url: string, connections: number, amount: number, headers: R
   const times: number[] = [];
   let bad = 0;
   const cpu0 = cpuMs();
+  const pg0 = pgCpuMs();
   const inst = autocannon({ url, connections, amount, headers, timeout: 60 });
   inst.on("response", (_c: unknown, status: number, _b: number, ms: number) => {
     times.push(ms);
@@ -50,7 +61,8 @@ async function load(url: string, connections: number, amount: number, headers: R
   });
   await inst;
   const cpu = cpuMs() - cpu0;
-  return { cpu_ms_per_req: round1(cpu / times.length), p50: round1(percentile(times, 50)), p95: round1(percentile(times, 95)), n: times.length, bad };
+  const pg = pgCpuMs() - pg0;
+  return { cpu_ms_per_req: round1(cpu / times.length), pg_cpu_ms_per_req: round1(pg / times.length), p50: round1(percentile(times, 50)), p95: round1(percentile(times, 95)), n: times.length, bad };
 }
 
 const cookie = { Cookie: cfg.cookie };

@@ -5,6 +5,9 @@
 // `node --cpu-prof server/start.js`) and loaded with autocannon repeatedly.
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/hot-prepare.ts log  /tmp/hot-log.json
 //   npx tsx bench/hot-prepare.ts rollup /tmp/hot-rollup.json --pglite /tmp/hot-pglite-rollup
+//   DATABASE_URL=... npx tsx bench/hot-prepare.ts estate /tmp/hot-estate.json [--quick]
+// `estate` keeps the benchmark's own generated estate (bench/http.ts's prepareEstate; its scratch
+// database is not dropped) with the supplier CSO's cookie and token: the figures of bench/http.ts.
 import { writeFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import postgres from "postgres";
@@ -22,6 +25,16 @@ const pgliteAt = process.argv.includes("--pglite") ? process.argv[process.argv.i
 const SESSION_SECRET = "bench-session-secret-not-for-production-0123456789";
 process.env.SESSION_SECRET = SESSION_SECRET;
 process.env.DATA_DIR = pgliteAt ?? "/tmp/hot-data";
+
+if (what === "estate") {
+  const { prepareEstate } = await import("./http.ts");
+  const { ESTATE_FULL, ESTATE_QUICK } = await import("./generate.ts");
+  const p = await prepareEstate(pgliteAt ? "pglite" : "postgres", process.argv.includes("--quick") ? ESTATE_QUICK : ESTATE_FULL);
+  const env = { ...p.env, NODE_ENV: "production" };
+  writeFileSync(out, JSON.stringify({ id: p.estate.supplierLogId, cookie: p.cookies.supplier, token: p.tokens.supplier, env, url: p.url, rawTimes: p.rawTimes }, null, 2));
+  console.error(`written ${out}`);
+  process.exit(0);
+}
 
 let url: string;
 if (pgliteAt) url = `pglite://${pgliteAt}/pg`;
