@@ -30,7 +30,7 @@ const RS = hazards.residualSeverity;
  * rows its map needs (FILTER). Free-text search over 5,000 rows is the costly part of the page, so
  * it is evaluated once here rather than once per map and once for the count.
  */
-export async function heatmapCounts(db: Db, logId: string, qy: ParsedListQuery, today: string, inherits = true): Promise<Heatmaps> {
+export async function heatmapCounts(db: Db, logId: string, qy: ParsedListQuery, today: string, inherits = true, matches?: readonly string[]): Promise<Heatmaps> {
   const inInitialCell = cellCondition("initial", qy.initialCell);
   const inResidualCell = cellCondition("residual", qy.residualCell);
   const base = db
@@ -45,7 +45,7 @@ export async function heatmapCounts(db: Db, logId: string, qy: ParsedListQuery, 
     .from(hazards)
     .$dynamic();
   const rows = await (needsUpstream(qy, inherits) ? base.leftJoin(u1, upstreamJoin1).leftJoin(u2, upstreamJoin2) : base)
-    .where(filterCondition(logId, qy, today, "bothCells", inherits))
+    .where(filterCondition(logId, qy, today, "bothCells", inherits, matches))
     .groupBy(sql`grouping sets ((${IL}, ${IS}), (${RL}, ${RS}), ())`);
 
   const out: Heatmaps = { initial: { cells: {}, unassessed: 0 }, residual: { cells: {}, unassessed: 0 }, total: 0 };

@@ -4,9 +4,11 @@
 // at most two levels deep: trust → ICB → supplier).
 import { and, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import { alias, type AnyPgColumn } from "drizzle-orm/pg-core";
+import type { Db } from "#db/client.ts";
 import { hazards } from "#db/schema/index.ts";
 import type { ParsedListQuery, Sort } from "./hazard-list.server.ts";
 import { likePattern } from "./hazard-list.server.ts";
+import { pgArray, rowsOf } from "./sql-values.server.ts";
 
 export const u1 = alias(hazards, "u1");
 export const u2 = alias(hazards, "u2");
@@ -39,9 +41,24 @@ const searchDocument = sql`(case when ${hazards.upstreamHazardId} is null then $
  * Free text in a log of own hazards only: `search_text like pattern`, answered by the database
  * function cswf_log_search (migration 0009), which can use the log's trigram index where the same
  * condition written here could not (row-level security evaluates LIKE only after its policy, row by
- * row). Same rows, ~1 ms instead of ~6 ms for 5,000 hazards (issue 9).
+ * row). Same rows, ~1 ms instead of ~6 ms for 5,000 hazards (issue 9). A page asks it once
+ * (ownTextMatchIds) and gives the ids to each of its queries (heatmaps, count, rows): each of them
+ * calling the function again cost ~1.3 ms of database time per query.
  */
-const ownTextMatches = (logId: string, q: string) => sql`${hazards.id} = any ((select cswf_log_search(${logId}, ${likePattern(q)}))::uuid[])`;
+export async function ownTextMatchIds(db: Db, logId: string, q: string): Promise<string[]> {
+  const [row] = rowsOf<{ ids: string[] | string }>(await db.execute(sql`select cswf_log_search(${logId}, ${likePattern(q)}) as ids`));
+  return parseUuidArray(row.ids);
+}
+
+/** postgres.js parses a uuid[] into an array; PGlite may answer its text form `{a,b}`. */
+function parseUuidArray(value: string[] | string): string[] {
+  if (Array.isArray(value)) return value;
+  const inner = value.replace(/^\{|\}$/g, "");
+  return inner ? inner.split(",") : [];
+}
+
+const ownTextMatches = (logId: string, q: string, matches: readonly string[] | undefined) =>
+  matches ? sql`${hazards.id} = any (${pgArray(matches)})` : sql`${hazards.id} = any ((select cswf_log_search(${logId}, ${likePattern(q)}))::uuid[])`;
 
 /**
  * Whether the query reads the upstream rows (inherited title, type, text) and so must join them.
@@ -66,11 +83,14 @@ export function cellCondition(which: "initial" | "residual", cell: ParsedListQue
   return and(eq(l, cell.likelihood), eq(s, cell.severity))!;
 }
 
-/** Every filter of the query; `except` leaves heatmap cells out (a heatmap's own counts). */
-export function filterCondition(logId: string, qy: ParsedListQuery, today: string, except?: CellFilter | "bothCells", inherits = true): SQL {
+/**
+ * Every filter of the query; `except` leaves heatmap cells out (a heatmap's own counts).
+ * `matches`: in a log of own hazards (`inherits` false), the ids ownTextMatchIds found for `qy.q`.
+ */
+export function filterCondition(logId: string, qy: ParsedListQuery, today: string, except?: CellFilter | "bothCells", inherits = true, matches?: readonly string[]): SQL {
   const where: (SQL | undefined)[] = [eq(hazards.hazardLogId, logId)];
   if (!qy.includeDeprecated) where.push(isNull(hazards.deprecatedAt));
-  if (qy.q) where.push(inherits ? sql`${searchDocument} like ${likePattern(qy.q)}` : ownTextMatches(logId, qy.q));
+  if (qy.q) where.push(inherits ? sql`${searchDocument} like ${likePattern(qy.q)}` : ownTextMatches(logId, qy.q, matches));
   if (qy.status?.length) where.push(inArray(hazards.status, qy.status));
   if (qy.residualRisk?.length) {
     const ratings = qy.residualRisk.filter((r): r is number => r !== "unassessed");

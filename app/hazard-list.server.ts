@@ -1,7 +1,7 @@
 // The hazard list of a log: the query parameters (one zod schema for the page and the API), the
 // filters, the sort orders and keyset paging. The SQL pieces live in hazard-list-sql.server.ts,
 // shared with the heatmap counts (hazard-heatmap.server.ts).
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { hazards, HAZARD_STATUSES, type HazardRow } from "#db/schema/index.ts";
 import type { Db } from "#db/client.ts";
@@ -13,8 +13,9 @@ import { LIKELIHOODS, SEVERITIES } from "./domain/risk.ts";
 import { AppError, fieldErrors } from "./errors.server.ts";
 import { buildViews } from "./hazard-store.server.ts";
 import { decodeCursor, encodeCursor, type Cursor } from "./hazard-list-cursor.server.ts";
-import { afterKeys, filterCondition, needsUpstream, sortKeys, titleExpr, u1, u2, upstreamJoin1, upstreamJoin2 } from "./hazard-list-sql.server.ts";
+import { afterKeys, filterCondition, needsUpstream, ownTextMatchIds, sortKeys, titleExpr, u1, u2, upstreamJoin1, upstreamJoin2 } from "./hazard-list-sql.server.ts";
 import { requireLog } from "./permissions.server.ts";
+import { rowsOf } from "./sql-values.server.ts";
 
 /** `-x` is descending. Every order ends with the ref, so the order is total and paging exact. */
 export const SORTS = ["ref", "-ref", "title", "-title", "-residualRisk", "residualRisk", "-initialRisk", "initialRisk", "reviewDue", "-reviewDue", "-updatedAt", "updatedAt"] as const;
@@ -104,9 +105,12 @@ export type SummaryRow = Pick<HazardRow, keyof typeof SUMMARY_COLUMNS>;
  * or removed elsewhere in the order therefore never make a page repeat or skip a hazard. The
  * cursor also carries the position, only to say "Showing 51–100".
  */
-/** `known.total`: the count when the caller already has it or will (the heatmap query gives it). */
-/** What the caller already knows: the total (from the heatmap query), whether the log has an upstream log. */
-export type PageContext = { total?: number | Promise<number>; inherits?: boolean };
+/**
+ * What the caller already knows: the total (when it has it or will: the heatmap query gives it),
+ * whether the log has an upstream log, and the ids of a searched log's matching own hazards
+ * (ownTextMatchIds).
+ */
+export type PageContext = { total?: number | Promise<number>; inherits?: boolean; matches?: readonly string[] };
 
 export async function queryRows(db: Db, logId: string, qy: ParsedListQuery, today: string, known: PageContext = {}): Promise<RowPage> {
   return queryPage<HazardRow>(db, logId, qy, today, known, hazards);
@@ -123,7 +127,7 @@ async function queryPage<H>(db: Db, logId: string, qy: ParsedListQuery, today: s
   const inherits = known.inherits ?? true;
   const keys = sortKeys(qy.sort, inherits);
   const backwards = cursor?.direction === "prev";
-  const condition = filterCondition(logId, qy, today, undefined, inherits);
+  const condition = filterCondition(logId, qy, today, undefined, inherits, known.matches);
   const pageCondition = cursor ? and(condition, afterKeys(keys, cursor.keys, backwards)) : condition;
   const keyColumns = Object.fromEntries(keys.map((k, i) => [`k${i}`, k.text]));
 
@@ -176,14 +180,27 @@ export async function listHazards(user: SessionUser, logId: string, query: Hazar
   const db = await getDb();
   const log = await requireLog(db, user, logId, "read:log");
   const qy = query instanceof URLSearchParams ? parseListQuery(query) : parseListQuery(query as Record<string, string | undefined>);
-  const page = await queryRows(db, logId, qy, today, { inherits: !!log.upstreamLogId });
+  const inherits = !!log.upstreamLogId;
+  const matches = qy.q && !inherits ? await ownTextMatchIds(db, logId, qy.q) : undefined;
+  const page = await queryRows(db, logId, qy, today, { inherits, matches });
   const items = await buildViews(db, page.rows.map((r) => r.h));
   return { items, total: page.total, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
 }
 
-/** Owners named in the log, for the owner filter (case-insensitive duplicates shown once). */
+/**
+ * Owners named in the log, for the owner filter (case-insensitive duplicates shown once). A log of
+ * 5,000 hazards names a few dozen owners: the query walks the (log, owner) index from one owner to
+ * the next (a recursive "loose index scan"), a few dozen index probes instead of reading 5,000
+ * index entries and de-duplicating them (issue 9).
+ */
 export async function distinctOwners(db: Db, logId: string): Promise<string[]> {
-  const rows = await db.selectDistinct({ owner: hazards.owner }).from(hazards).where(eq(hazards.hazardLogId, logId));
+  const rows = rowsOf<{ owner: string }>(
+    await db.execute(sql`with recursive o as (
+        (select owner from hazards where hazard_log_id = ${logId} order by owner limit 1)
+        union all
+        select (select h.owner from hazards h where h.hazard_log_id = ${logId} and h.owner > o.owner order by h.owner limit 1) from o where o.owner is not null
+      ) select owner from o where owner is not null`),
+  );
   const byKey = new Map<string, string>();
   for (const { owner } of rows) if (owner?.trim() && !byKey.has(owner.toLowerCase())) byKey.set(owner.toLowerCase(), owner);
   return [...byKey.values()].sort((a, b) => a.localeCompare(b, "en-GB"));

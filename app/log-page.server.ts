@@ -6,9 +6,16 @@ import { HAZARD_TYPES } from "./domain/hazard-fields.ts";
 import { isReviewOverdue } from "./domain/hazard-view.ts";
 import { describeRisk, type RiskScheme } from "./domain/risk.ts";
 import { heatmapCounts } from "./hazard-heatmap.server.ts";
+import { ownTextMatchIds } from "./hazard-list-sql.server.ts";
 import { distinctOwners, parseListQuery, querySummaryRows, todayIso, type ListRow, type SummaryRow } from "./hazard-list.server.ts";
 import { riskSchemeById } from "./risk-schemes.server.ts";
 import { can, requireLog } from "./permissions.server.ts";
+
+/** A rating as the table shows it: number, label and colour (the acceptability is on the hazard page). */
+function badge(scheme: RiskScheme, rating: number) {
+  const { label, colour } = describeRisk(scheme, rating);
+  return { rating, label, colour };
+}
 
 function rowSummary(scheme: RiskScheme, today: string, { h, title, upstreamVersion }: ListRow<SummaryRow>) {
   const inherited = !!h.upstreamHazardId;
@@ -24,8 +31,8 @@ function rowSummary(scheme: RiskScheme, today: string, { h, title, upstreamVersi
     inherited,
     // The upstream has moved on since this organisation last accepted it (or never accepted it).
     upstreamPending: inherited && h.upstreamAcceptedVersion !== upstreamVersion,
-    initial: h.initialRisk ? describeRisk(scheme, h.initialRisk) : null,
-    residual: h.residualRisk ? describeRisk(scheme, h.residualRisk) : null,
+    initial: h.initialRisk ? badge(scheme, h.initialRisk) : null,
+    residual: h.residualRisk ? badge(scheme, h.residualRisk) : null,
   };
 }
 export type LogPageRow = ReturnType<typeof rowSummary>;
@@ -37,11 +44,12 @@ export async function loadLogPage(user: SessionUser, logId: string, params: URLS
   // Independent reads, issued together (PostgreSQL runs them on separate connections); the page
   // takes its count from the heatmap query rather than counting again.
   const inherits = !!log.upstreamLogId; // a log with no upstream log holds only its own hazards
-  const heatmapsRead = heatmapCounts(db, log.id, qy, today, inherits);
+  const matches = qy.q && !inherits ? await ownTextMatchIds(db, log.id, qy.q) : undefined;
+  const heatmapsRead = heatmapCounts(db, log.id, qy, today, inherits, matches);
   const [scheme, heatmaps, page, owners] = await Promise.all([
     riskSchemeById(db, log.riskSchemeId),
     heatmapsRead,
-    querySummaryRows(db, log.id, qy, today, { total: heatmapsRead.then((h) => h.total), inherits }),
+    querySummaryRows(db, log.id, qy, today, { total: heatmapsRead.then((h) => h.total), inherits, matches }),
     distinctOwners(db, log.id),
   ]);
   return {

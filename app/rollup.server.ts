@@ -17,6 +17,7 @@ import type { RollupFilter } from "./domain/rollup-filter.ts";
 import { notFound } from "./errors.server.ts";
 import { likePattern, todayIso } from "./hazard-list.server.ts";
 import { loadLogsWithFacts } from "./permissions.server.ts";
+import { pgArray, rowsOf } from "./sql-values.server.ts";
 
 export type RollupCell = {
   hazardId: string;
@@ -91,14 +92,6 @@ type CellRow = {
   id: string; ref: string; hazard_log_id: string; residual_risk: number | null; status: RollupCell["status"];
   upstream_accepted: boolean | null; review_overdue: boolean; open_transferred: number; incidents: number;
 };
-
-/** Both drivers: postgres.js answers the rows, PGlite `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
-}
-
-/** A uuid[] parameter: one bind parameter however many ids (a list of them would be one each). */
-const pgArray = (ids: string[]) => sql`${`{${ids.join(",")}}`}::uuid[]`;
 
 /**
  * The statement: the lines (origin hazards) matching the filter, their count, one page of them in
