@@ -41,8 +41,9 @@ export async function loadLogPage(user: SessionUser, logId: string, params: URLS
   const db = await getDb();
   const log = await requireLog(db, user, logId, "read:log");
   const qy = parseListQuery(params);
-  // Independent reads, issued together (PostgreSQL runs them on separate connections); the page
-  // takes its count from the heatmap query rather than counting again.
+  // Independent reads, issued together (on PostgreSQL one pipelined transaction:
+  // db/caller-reads.ts); the page takes its count from the heatmap query rather than counting again.
+  // A search finds its matching ids first, once, for all of them.
   const inherits = !!log.upstreamLogId; // a log with no upstream log holds only its own hazards
   const matches = qy.q && !inherits ? await ownTextMatchIds(db, log.id, qy.q) : undefined;
   const heatmapsRead = heatmapCounts(db, log.id, qy, today, inherits, matches);
