@@ -46,15 +46,9 @@ const searchDocument = sql`(case when ${hazards.upstreamHazardId} is null then $
  * calling the function again cost ~1.3 ms of database time per query.
  */
 export async function ownTextMatchIds(db: Db, logId: string, q: string): Promise<string[]> {
-  const [row] = rowsOf<{ ids: string[] | string }>(await db.execute(sql`select cswf_log_search(${logId}, ${likePattern(q)}) as ids`));
-  return parseUuidArray(row.ids);
-}
-
-/** postgres.js parses a uuid[] into an array; PGlite may answer its text form `{a,b}`. */
-function parseUuidArray(value: string[] | string): string[] {
-  if (Array.isArray(value)) return value;
-  const inner = value.replace(/^\{|\}$/g, "");
-  return inner ? inner.split(",") : [];
+  // As text, which both drivers answer alike (a uuid[] comes back parsed from one, as text from the other).
+  const [row] = rowsOf<{ ids: string }>(await db.execute(sql`select array_to_string(cswf_log_search(${logId}, ${likePattern(q)}), ',') as ids`));
+  return row.ids ? row.ids.split(",") : [];
 }
 
 const ownTextMatches = (logId: string, q: string, matches: readonly string[] | undefined) =>
