@@ -18,11 +18,17 @@ export function errorResponse(error: AppError): Response {
   return Response.json({ error: body }, { status: error.status, headers });
 }
 
+/** JSON with its length: the answer leaves in one write, not chunked with a closing chunk of its own. */
+function jsonResponse(result: unknown, status: number): Response {
+  const body = Buffer.from(JSON.stringify(result));
+  return new Response(body, { status, headers: { "Content-Type": "application/json", "Content-Length": String(body.byteLength) } });
+}
+
 /** Runs an API handler: its result becomes JSON; an AppError its status; anything else a bare 500. */
 export async function handleApi(run: () => Promise<unknown>, status = 200): Promise<Response> {
   try {
     const result = await run();
-    return result instanceof Response ? result : Response.json(result, { status });
+    return result instanceof Response ? result : jsonResponse(result, status);
   } catch (error) {
     if (error instanceof AppError) return errorResponse(error);
     if (error instanceof Response) return error;

@@ -58,8 +58,11 @@ export default function handleRequest(
             },
             final(done) {
               clearTimeout(timer);
+              const document = Buffer.concat(chunks);
               responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-              resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
+              // A known length: the page leaves in one write, not chunked with a closing chunk of its own.
+              responseHeaders.set("Content-Length", String(document.byteLength));
+              resolve(new Response(document, { headers: responseHeaders, status: responseStatusCode }));
               done();
             },
           });
