@@ -14,6 +14,7 @@ import { AppError, fieldErrors } from "./errors.server.ts";
 import { buildViews } from "./hazard-store.server.ts";
 import { decodeCursor, encodeCursor, type Cursor } from "./hazard-list-cursor.server.ts";
 import { afterKeys, filterCondition, needsUpstream, ownTextMatchIds, sortKeys, titleExpr, u1, u2, upstreamJoin1, upstreamJoin2 } from "./hazard-list-sql.server.ts";
+import { readWithLog } from "./log-reads.server.ts";
 import { requireLog } from "./permissions.server.ts";
 import { rowsOf } from "./sql-values.server.ts";
 
@@ -178,11 +179,16 @@ export type HazardPage = { items: HazardView[]; total: number; nextCursor: strin
 /** GET /api/v1/hazard-logs/{id}/hazards: one page of full hazards (contract §4). */
 export async function listHazards(user: SessionUser, logId: string, query: HazardListQuery | URLSearchParams, today = todayIso()): Promise<HazardPage> {
   const db = await getDb();
-  const log = await requireLog(db, user, logId, "read:log");
-  const qy = query instanceof URLSearchParams ? parseListQuery(query) : parseListQuery(query as Record<string, string | undefined>);
-  const inherits = !!log.upstreamLogId;
-  const matches = qy.q && !inherits ? await ownTextMatchIds(db, logId, qy.q) : undefined;
-  const page = await queryRows(db, logId, qy, today, { inherits, matches });
+  // With the access check when this process knows the log (log-reads.server.ts).
+  const { result: page } = await readWithLog(
+    logId,
+    () => requireLog(db, user, logId, "read:log"),
+    () => (query instanceof URLSearchParams ? parseListQuery(query) : parseListQuery(query as Record<string, string | undefined>)),
+    async (inherits, qy) => {
+      const matches = qy.q && !inherits ? await ownTextMatchIds(db, logId, qy.q) : undefined;
+      return queryRows(db, logId, qy, today, { inherits, matches });
+    },
+  );
   const items = await buildViews(db, page.rows.map((r) => r.h));
   return { items, total: page.total, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
 }

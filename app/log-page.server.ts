@@ -9,6 +9,7 @@ import { heatmapCounts } from "./hazard-heatmap.server.ts";
 import { ownTextMatchIds } from "./hazard-list-sql.server.ts";
 import { distinctOwners, parseListQuery, querySummaryRows, todayIso, type ListRow, type SummaryRow } from "./hazard-list.server.ts";
 import { riskSchemeById } from "./risk-schemes.server.ts";
+import { readWithLog } from "./log-reads.server.ts";
 import { can, requireLog } from "./permissions.server.ts";
 
 /** A rating as the table shows it: number, label and colour (the acceptability is on the hazard page). */
@@ -39,20 +40,28 @@ export type LogPageRow = ReturnType<typeof rowSummary>;
 
 export async function loadLogPage(user: SessionUser, logId: string, params: URLSearchParams, today = todayIso()) {
   const db = await getDb();
-  const log = await requireLog(db, user, logId, "read:log");
-  const qy = parseListQuery(params);
   // Independent reads, issued together (on PostgreSQL one pipelined transaction:
-  // db/caller-reads.ts); the page takes its count from the heatmap query rather than counting again.
-  // A search finds its matching ids first, once, for all of them.
-  const inherits = !!log.upstreamLogId; // a log with no upstream log holds only its own hazards
-  const matches = qy.q && !inherits ? await ownTextMatchIds(db, log.id, qy.q) : undefined;
-  const heatmapsRead = heatmapCounts(db, log.id, qy, today, inherits, matches);
-  const [scheme, heatmaps, page, owners] = await Promise.all([
-    riskSchemeById(db, log.riskSchemeId),
-    heatmapsRead,
-    querySummaryRows(db, log.id, qy, today, { total: heatmapsRead.then((h) => h.total), inherits, matches }),
-    distinctOwners(db, log.id),
-  ]);
+  // db/caller-reads.ts), with the access check when this process knows the log (log-reads.server.ts);
+  // the page takes its count from the heatmap query rather than counting again. A search finds its
+  // matching ids first, once, for all of them.
+  const { log, prepared: qy, result } = await readWithLog(
+    logId,
+    () => requireLog(db, user, logId, "read:log"),
+    () => parseListQuery(params),
+    async (inherits, qy) => {
+      // A log with no upstream log holds only its own hazards.
+      const matches = qy.q && !inherits ? await ownTextMatchIds(db, logId, qy.q) : undefined;
+      const heatmapsRead = heatmapCounts(db, logId, qy, today, inherits, matches);
+      const [heatmaps, page, owners] = await Promise.all([
+        heatmapsRead,
+        querySummaryRows(db, logId, qy, today, { total: heatmapsRead.then((h) => h.total), inherits, matches }),
+        distinctOwners(db, logId),
+      ]);
+      return { heatmaps, page, owners };
+    },
+  );
+  const { heatmaps, page, owners } = result;
+  const scheme = await riskSchemeById(db, log.riskSchemeId);
   return {
     log: { id: log.id, title: log.title, standard: log.standard, scope: log.scope, platformId: log.platformId, platformName: log.platformName },
     may: { raise: can(user, log, "edit:hazard"), import: can(user, log, "import:log") },
