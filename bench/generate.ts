@@ -27,6 +27,7 @@
 // - audit entries: entryHash chains per organisation with times stored from the hashed text, as in
 //   bench/audit-verify.ts, continuing from each chain's head (verifyAllChains passes).
 // No hazard_versions rows (nothing in the benchmarks reads them; the hazard page shows an empty history).
+import { execFileSync } from "node:child_process";
 import { createActor } from "xstate";
 import { eq, getTableName, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
@@ -512,6 +513,12 @@ export async function generateEstate(db: Db, opts: { seed?: number; size?: Estat
   // page's heatmap and owner indexes answer from the index alone.
   await db.execute(sql`vacuum analyze`);
   lap("vacuum analyze");
+  // On disk before anything is timed: a checkpoint, then the operating system's dirty pages (the
+  // load wrote hundreds of MB). Without it the HTTP metrics shared the machine with PostgreSQL's
+  // checkpoint and the kernel's writeback of the estate for their first minute or two.
+  await db.execute(sql`checkpoint`);
+  execFileSync("sync");
+  lap("checkpoint and sync");
 
   counts.organisations = orgs.length + newOrgs.length;
   counts.platforms = platformIds.length;

@@ -10,10 +10,11 @@
 // prepareEstate builds the database in this process (migrations, the estate, sessions and API
 // tokens), closes it, and the app then serves it: on PGlite from the DATA_DIR folder it was written
 // to, on PostgreSQL from a scratch database. The audit group (estateAuditVerify) reads the same one.
-import autocannon from "autocannon";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { openDb } from "#db/client.ts";
 import * as s from "#db/schema/index.ts";
@@ -23,6 +24,7 @@ import { useDatabase } from "#app/db.server.ts";
 import { createToken } from "#app/tokens.server.ts";
 import { startApp, type RunningApp } from "#tests/e2e/harness.ts";
 import { ESTATE_FULL, ESTATE_QUICK, ESTATE_PASSWORD, generateEstate, type Estate, type EstateSize } from "./generate.ts";
+import type { LoadRun } from "./load-worker.ts";
 import { isMain, percentile, postgresConfigured, round1, scratchDatabase, type BenchMetric, type Engine } from "./common.ts";
 
 const SESSION_SECRET = "bench-session-secret-not-for-production-0123456789";
@@ -107,35 +109,40 @@ export function estateMetrics(p: PreparedEstate): BenchMetric[] {
   return [{ metric: "estate_generate_ms", value: p.generateMs, unit: "ms", db: p.kind, seed: p.estate.seed, ...p.estate.counts, phases_ms: p.estate.timings }];
 }
 
-/** autocannon run; latencies of every response collected so the p95 is exact (autocannon reports p90/p97.5). */
+/**
+ * autocannon (bench/load-worker.ts, a process of its own); latencies of every response collected so
+ * the p95 is exact (autocannon reports p90/p97.5).
+ */
 async function load(url: string, opts: { connections: number; amount: number; headers: Record<string, string>; warmup?: number }) {
   // One probe first: an endpoint that fails does so at once, not after the whole run.
   const probe = await fetch(url, { headers: opts.headers });
   const probeBody = await probe.text();
   if (probe.status !== 200) throw new Error(`${url}: ${probe.status} ${probeBody.slice(0, 300)}`);
-  const run = async (amount: number, connections: number) => {
-    const times: number[] = [];
-    const statuses = new Map<number, number>();
-    const instance = autocannon({ url, connections, amount, headers: opts.headers, timeout: 60 });
-    instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
-      times.push(ms);
-      statuses.set(status, (statuses.get(status) ?? 0) + 1);
-    });
-    return { times, statuses, result: await instance };
-  };
+  const worker = await runLoadWorker({ url, ...opts });
   // The warm-up's own latencies are reported beside the timed run's (warmup_p95_ms): how a server
   // fresh from start answers, before V8 has optimised the page's code.
-  const warm = opts.warmup ? await run(opts.warmup, Math.min(opts.connections, opts.warmup)) : null;
-  const { times, statuses, result } = await run(opts.amount, opts.connections);
-  const bad = [...statuses].filter(([s]) => s !== 200);
+  const { warm, timed } = worker;
+  const bad = Object.entries(timed.statuses).filter(([s]) => s !== "200");
   // Non-200 answers fail the run; connection errors and timeouts (seen on an overloaded machine) are
   // counted in the metric: the percentiles are over the responses that came back.
-  if (bad.length || times.length === 0) throw new Error(`${url}: statuses ${JSON.stringify(bad)}, ${result.errors} errors, ${result.timeouts} timeouts`);
+  if (bad.length || timed.times.length === 0) throw new Error(`${url}: statuses ${JSON.stringify(bad)}, ${timed.errors} errors, ${timed.timeouts} timeouts`);
+  const times = timed.times;
   return {
-    p50: round1(percentile(times, 50)), p95: round1(percentile(times, 95)), max: round1(Math.max(...times)), requests: times.length, rps: round1(result.requests.average),
+    p50: round1(percentile(times, 50)), p95: round1(percentile(times, 95)), max: round1(Math.max(...times)), requests: times.length, rps: round1(timed.rps),
     ...(warm?.times.length ? { warmup: { requests: warm.times.length, p50: round1(percentile(warm.times, 50)), p95: round1(percentile(warm.times, 95)) } } : {}),
-    ...(result.errors || result.timeouts ? { connection_errors: result.errors, timeouts: result.timeouts } : {}),
+    ...(timed.errors || timed.timeouts ? { connection_errors: timed.errors, timeouts: timed.timeouts } : {}),
   };
+}
+
+function runLoadWorker(job: { url: string; connections: number; amount: number; headers: Record<string, string>; warmup?: number }): Promise<{ warm: LoadRun | null; timed: LoadRun }> {
+  const script = fileURLToPath(new URL("./load-worker.ts", import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script, JSON.stringify(job)], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bench/load-worker.ts exited ${code} for ${job.url}`))));
+  });
 }
 
 /**
