@@ -35,6 +35,19 @@ export type RunningApp = {
   pid: number;
 };
 
+/** Signs in over HTTP (the sign-in form's post): the session cookie to send, and the Set-Cookie header as given. */
+export async function signInOverHttp(app: RunningApp, email: string, password = DEMO_PASSWORD): Promise<{ cookie: string; setCookie: string }> {
+  const res = await fetch(`${app.baseUrl}/sign-in`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Origin: app.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ email, password, redirectTo: "/" }),
+  });
+  if (res.status !== 302) throw new Error(`sign-in as ${email} answered ${res.status}`);
+  const setCookie = res.headers.get("set-cookie") ?? "";
+  return { cookie: setCookie.split(";")[0], setCookie };
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();

@@ -4,7 +4,7 @@
 import http from "node:http";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD, startApp, type RunningApp } from "./harness.ts";
+import { signInOverHttp, startApp, type RunningApp } from "./harness.ts";
 
 let app: RunningApp;
 beforeAll(async () => {
@@ -29,13 +29,7 @@ function get(path: string, headers: Record<string, string>): Promise<{ status: n
 
 describe("answers of the built server", () => {
   it("a log page and the hazard list carry their length, and are gzipped for a client that accepts it", async () => {
-    const signIn = await fetch(`${app.baseUrl}/sign-in`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { Origin: app.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ email: "cso@supplier.example", password: DEMO_PASSWORD, redirectTo: "/" }),
-    });
-    const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0];
+    const { cookie } = await signInOverHttp(app, "cso@supplier.example");
     const logs = (await (await fetch(`${app.baseUrl}/api/v1/hazard-logs`, { headers: { Cookie: cookie } })).json()) as { items: { id: string; standard: string }[] };
     const log = logs.items.find((l) => l.standard === "DCB0129")!;
     for (const [path, type, mark] of [

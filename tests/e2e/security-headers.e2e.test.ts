@@ -12,24 +12,12 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCESS_TABLE, type ProbeContext, type Subject } from "../integration/access/access-table.ts";
 import { routeFiles } from "../integration/access/route-inventory.ts";
-import { DEMO_PASSWORD, startApp, type RunningApp } from "./harness.ts";
+import { signInOverHttp, startApp, type RunningApp } from "./harness.ts";
 
 const SUPPLIER_LOG = "Wessex Shared EPR — DCB0129 hazard log";
 const REFERRER_POLICIES = ["no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"];
 
 type Ids = Record<Subject, string>;
-
-async function signIn(app: RunningApp, email: string): Promise<{ cookie: string; setCookie: string }> {
-  const res = await fetch(`${app.baseUrl}/sign-in`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: app.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email, password: DEMO_PASSWORD, redirectTo: "/" }),
-  });
-  expect(res.status, `sign-in as ${email}`).toBe(302);
-  const setCookie = res.headers.get("set-cookie") ?? "";
-  return { cookie: setCookie.split(";")[0], setCookie };
-}
 
 /** Real objects for the probes: the supplier's log, a hazard and control of it, a case, an uploaded item. */
 async function objects(app: RunningApp, cookie: string): Promise<Ids> {
@@ -162,7 +150,7 @@ for (const production of [false, true]) {
     });
 
     it("every GET route, download, 404 and asset carries the security headers, signed in and signed out; the session cookie's flags", async () => {
-      const { cookie, setCookie } = await signIn(app, "cso@supplier.example");
+      const { cookie, setCookie } = await signInOverHttp(app, "cso@supplier.example");
       expect(checkCookie(setCookie, production)).toEqual([]);
       const ids = await objects(app, cookie);
       const list = paths(ids);
@@ -170,7 +158,7 @@ for (const production of [false, true]) {
       await sweep(app, list, cookie, production, checked, "signed in");
       await sweep(app, list, null, production, checked, "signed out");
       // Another organisation's view of the same objects: 404s carry the headers too.
-      const stranger = await signIn(app, "cso@othersupplier.example");
+      const stranger = await signInOverHttp(app, "cso@othersupplier.example");
       await sweep(app, list, stranger.cookie, production, checked, "other supplier");
       console.log(
         `security headers (${production ? "production" : "development"}): ${list.length} paths × 3 callers = ${checked.answers} answers; statuses ${JSON.stringify(checked.statuses)}; ` +

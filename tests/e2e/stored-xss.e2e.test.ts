@@ -6,7 +6,7 @@
 // URL, and the fragment must appear escaped as text where the page shows the field.
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { DEMO_PASSWORD, startApp, type RunningApp } from "./harness.ts";
+import { signInOverHttp, startApp, type RunningApp } from "./harness.ts";
 
 const SUPPLIER_LOG = "Wessex Shared EPR — DCB0129 hazard log";
 let app: RunningApp;
@@ -19,13 +19,7 @@ let fiveHundreds = 0;
 
 beforeAll(async () => {
   app = await startApp({ timeoutMs: 240_000 });
-  const res = await fetch(`${app.baseUrl}/sign-in`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: app.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email: "cso@supplier.example", password: DEMO_PASSWORD, redirectTo: "/" }),
-  });
-  cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
+  cookie = (await signInOverHttp(app, "cso@supplier.example")).cookie;
   const logs = (await (await fetch(`${app.baseUrl}/api/v1/hazard-logs`, { headers: { Cookie: cookie } })).json()) as { items: { id: string; title: string; organisation: { id: string } }[] };
   const log = logs.items.find((l) => l.title === SUPPLIER_LOG)!;
   logId = log.id;
@@ -94,13 +88,7 @@ test("property: text with script and HTML fragments is shown escaped on every pa
 }, 600_000);
 
 test("property: an organisation member's name with script and HTML fragments is shown escaped on the organisation page", async () => {
-  const res = await fetch(`${app.baseUrl}/sign-in`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Origin: app.baseUrl, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email: "admin@supplier.example", password: DEMO_PASSWORD, redirectTo: "/" }),
-  });
-  const admin = (res.headers.get("set-cookie") ?? "").split(";")[0];
+  const admin = (await signInOverHttp(app, "admin@supplier.example")).cookie;
   const problems: string[] = [];
   await fc.assert(
     fc.asyncProperty(extra, async (a) => {
