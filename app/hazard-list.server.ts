@@ -179,18 +179,20 @@ export type HazardPage = { items: HazardView[]; total: number; nextCursor: strin
 /** GET /api/v1/hazard-logs/{id}/hazards: one page of full hazards (contract §4). */
 export async function listHazards(user: SessionUser, logId: string, query: HazardListQuery | URLSearchParams, today = todayIso()): Promise<HazardPage> {
   const db = await getDb();
-  // With the access check when this process knows the log (log-reads.server.ts).
-  const { result: page } = await readWithLog(
+  // Kept per content revision of the log (log-reads.server.ts): the views too, with their controls.
+  const { result } = await readWithLog(
     logId,
-    () => requireLog(db, user, logId, "read:log"),
+    () => requireLog(db, user, logId, "read:log", { contentKey: true }),
     () => (query instanceof URLSearchParams ? parseListQuery(query) : parseListQuery(query as Record<string, string | undefined>)),
-    async (inherits, qy) => {
+    async (inherits, qy): Promise<HazardPage> => {
       const matches = qy.q && !inherits ? await ownTextMatchIds(db, logId, qy.q) : undefined;
-      return queryRows(db, logId, qy, today, { inherits, matches });
+      const page = await queryRows(db, logId, qy, today, { inherits, matches });
+      const items = await buildViews(db, page.rows.map((r) => r.h));
+      return { items, total: page.total, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
     },
+    { db, kind: "hazard list", today },
   );
-  const items = await buildViews(db, page.rows.map((r) => r.h));
-  return { items, total: page.total, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+  return result;
 }
 
 /**

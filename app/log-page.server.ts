@@ -40,13 +40,13 @@ export type LogPageRow = ReturnType<typeof rowSummary>;
 
 export async function loadLogPage(user: SessionUser, logId: string, params: URLSearchParams, today = todayIso()) {
   const db = await getDb();
-  // Independent reads, issued together (on PostgreSQL one pipelined transaction:
-  // db/caller-reads.ts), with the access check when this process knows the log (log-reads.server.ts);
+  // Kept per content revision of the log (log-reads.server.ts); read after the access check when not.
+  // Independent reads, issued together (on PostgreSQL one pipelined transaction: db/caller-reads.ts);
   // the page takes its count from the heatmap query rather than counting again. A search finds its
   // matching ids first, once, for all of them.
   const { log, prepared: qy, result } = await readWithLog(
     logId,
-    () => requireLog(db, user, logId, "read:log"),
+    () => requireLog(db, user, logId, "read:log", { contentKey: true }),
     () => parseListQuery(params),
     async (inherits, qy) => {
       // A log with no upstream log holds only its own hazards.
@@ -59,6 +59,7 @@ export async function loadLogPage(user: SessionUser, logId: string, params: URLS
       ]);
       return { heatmaps, page, owners };
     },
+    { db, kind: "log page", today },
   );
   const { heatmaps, page, owners } = result;
   const scheme = await riskSchemeById(db, log.riskSchemeId);

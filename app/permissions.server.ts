@@ -8,14 +8,28 @@ import { isUuid } from "./domain/ids.ts";
 import { canOnLog, canReadControl, canReadLog, type ControlFacts, type LogFacts, type Permission } from "./domain/permissions.ts";
 import { forbidden, notFound } from "./errors.server.ts";
 
-export type LogWithFacts = HazardLogRow & { facts: LogFacts; platformName: string };
+/** `contentKey` only when asked for (loadLogsWithFacts' option): see contentKeyOf. */
+export type LogWithFacts = HazardLogRow & { facts: LogFacts; platformName: string; contentKey?: string };
+
+/**
+ * What the reads of a log's list (its page, GET …/hazards) depend on, for keeping them
+ * (app/log-reads.server.ts): the content revision of the log and of every log upstream of it
+ * (migration 0011 bumps them), and which logs the caller may read (row-level security decides which
+ * of those rows the caller sees). Read in the same statement as the log itself.
+ */
+const contentKeyOf = sql<string>`(with recursive chain(id, up, rev, depth) as (
+    select ${hazardLogs.id}, ${hazardLogs.upstreamLogId}, ${hazardLogs.contentRevision}, 0
+    union all
+    select l.id, l.upstream_log_id, l.content_revision, c.depth + 1 from hazard_logs l join chain c on l.id = c.up where c.depth < 5
+  ) select string_agg(c.id::text || '@' || c.rev::text, ',' order by c.depth) from chain c) || '/' || md5(cswf_readable_log_ids()::text)`;
 
 
 /** Every log with the facts that decide who reads it: one query (the platform and its deployers joined). */
-export async function loadLogsWithFacts(db: Db, ids?: string[]): Promise<LogWithFacts[]> {
+export async function loadLogsWithFacts(db: Db, ids?: string[], { contentKey = false } = {}): Promise<LogWithFacts[]> {
   if (ids && ids.length === 0) return [];
   const rows = await db
     .select({
+      ...(contentKey ? { contentKey: contentKeyOf } : {}),
       log: hazardLogs,
       platformName: platforms.name,
       supplierOrganisationId: platforms.supplierOrganisationId,
@@ -27,9 +41,10 @@ export async function loadLogsWithFacts(db: Db, ids?: string[]): Promise<LogWith
     .from(hazardLogs)
     .innerJoin(platforms, eq(platforms.id, hazardLogs.platformId))
     .where(ids ? inArray(hazardLogs.id, ids) : undefined);
-  return rows.map(({ log, platformName, supplierOrganisationId, icbOrganisationId, deployers }) => ({
+  return rows.map(({ log, platformName, supplierOrganisationId, icbOrganisationId, deployers, ...rest }) => ({
     ...log,
     platformName,
+    ...("contentKey" in rest ? { contentKey: rest.contentKey as string } : {}),
     facts: {
       scope: log.scope,
       organisationId: log.organisationId,
@@ -39,9 +54,9 @@ export async function loadLogsWithFacts(db: Db, ids?: string[]): Promise<LogWith
 }
 
 /** The log if the user may do `permission` on it; 404 when they may not even read it. */
-export async function requireLog(db: Db, user: SessionUser, logId: string, permission: Permission = "read:log"): Promise<LogWithFacts> {
+export async function requireLog(db: Db, user: SessionUser, logId: string, permission: Permission = "read:log", options: { contentKey?: boolean } = {}): Promise<LogWithFacts> {
   if (!isUuid(logId)) throw notFound("Hazard log");
-  const [log] = await loadLogsWithFacts(db, [logId]);
+  const [log] = await loadLogsWithFacts(db, [logId], options);
   if (!log || !canReadLog(user.memberships, log.facts)) throw notFound("Hazard log");
   if (!canOnLog(user.memberships, log.facts, permission)) throw forbidden();
   return log;

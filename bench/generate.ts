@@ -197,8 +197,8 @@ export async function generateEstate(db: Db, opts: { seed?: number; size?: Estat
   type PlatformLogs = { supplier: LogRow; shared: LogRow; locals: LogRow[] };
   const logs: PlatformLogs[] = [];
   const newLogs: LogRow[] = [];
-  const logRow = (v: Omit<LogRow, "id" | "createdAt" | "nextRefNumber" | "riskSchemeId" | "deploymentId" | "upstreamLogId"> & Partial<LogRow>): LogRow =>
-    ({ id: uuid(), createdAt: new Date(), nextRefNumber: 1, riskSchemeId: scheme.id, deploymentId: null, upstreamLogId: null, ...v });
+  const logRow = (v: Omit<LogRow, "id" | "createdAt" | "nextRefNumber" | "riskSchemeId" | "deploymentId" | "upstreamLogId" | "contentRevision"> & Partial<LogRow>): LogRow =>
+    ({ id: uuid(), createdAt: new Date(), nextRefNumber: 1, contentRevision: Date.now() * 1000, riskSchemeId: scheme.id, deploymentId: null, upstreamLogId: null, ...v });
   for (const [p, platformId] of platformIds.entries()) {
     if (p === 0) {
       const supplier = demoLogs.find((l) => l.scope === "platform")!;

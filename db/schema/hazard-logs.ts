@@ -1,7 +1,7 @@
 // Hazard logs, their hazards, controls and every version of every hazard.
 import { sql } from "drizzle-orm";
 import {
-  boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
+  bigint, boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid,
 } from "drizzle-orm/pg-core";
 import { organisations, users } from "./organisations";
 import { deployments, platforms, riskSchemes } from "./platforms";
@@ -33,6 +33,12 @@ export const hazardLogs = pgTable(
     upstreamLogId: uuid(),
     /** The next number for a hazard ref; only ever rises, so refs are never reused. */
     nextRefNumber: integer().notNull().default(1),
+    /**
+     * Stamped (microseconds since 1970, always rising) by triggers whenever the log's hazards,
+     * controls, links or evidence change (migration 0011): a log's content at one revision never
+     * changes, so its reads can be kept (app/log-reads.server.ts).
+     */
+    contentRevision: bigint({ mode: "number" }).notNull().default(sql`cswf_revision_now()`),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -1,0 +1,122 @@
+-- A revision for each hazard log's content (issue 9): the log page and the hazard list API keep their
+-- reads for a log at one revision (app/log-reads.server.ts), so what they show must bump it on every
+-- change. Triggers do it, so no write path (a service, an import, the seed, a script) can forget.
+--
+-- What a log's list shows: its hazards and those of the logs upstream of it, the controls linked to
+-- any of those hazards, and each control's standing evidence. So a change of
+--   a hazard                        bumps its log;
+--   a hazard's link to a control    bumps the hazard's log;
+--   a control, or its evidence      bumps the control's log and the log of every hazard linked to it.
+-- The reader compares the revisions of the log and of every log upstream of it
+-- (loadLogsWithFacts with contentKey, app/permissions.server.ts).
+--
+-- A revision is a time in microseconds, and a log's revision only rises (greatest of +1 and now):
+-- one revision names one content even across databases cloned from one template, or restored from a
+-- backup, in the same server process.
+CREATE OR REPLACE FUNCTION cswf_revision_now() RETURNS bigint
+LANGUAGE sql VOLATILE
+AS $$ select (extract(epoch from clock_timestamp()) * 1000000)::bigint $$;
+--> statement-breakpoint
+ALTER TABLE "hazard_logs" ADD COLUMN "content_revision" bigint DEFAULT cswf_revision_now() NOT NULL;
+--> statement-breakpoint
+-- Locks the logs in id order first, so two transactions bumping the same logs never deadlock on them.
+-- SECURITY DEFINER: a change bumps logs the writer may not read (a supplier's control linked by a
+-- trust's hazard).
+CREATE OR REPLACE FUNCTION cswf_bump_log_revisions(log_ids uuid[]) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+BEGIN
+  IF coalesce(array_length(log_ids, 1), 0) = 0 THEN RETURN; END IF;
+  PERFORM 1 FROM hazard_logs WHERE id = any (log_ids) ORDER BY id FOR UPDATE;
+  UPDATE hazard_logs SET content_revision = greatest(content_revision + 1, cswf_revision_now()) WHERE id = any (log_ids);
+END
+$$;
+--> statement-breakpoint
+-- The logs showing these controls: their own, and those of the hazards linked to them.
+CREATE OR REPLACE FUNCTION cswf_logs_showing_controls(control_ids uuid[]) RETURNS uuid[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  select array(
+    select c.hazard_log_id from controls c where c.id = any (control_ids)
+    union
+    select h.hazard_log_id from hazard_controls hc join hazards h on h.id = hc.hazard_id where hc.control_id = any (control_ids))
+$$;
+--> statement-breakpoint
+-- One function per table, fired once per statement with the changed rows (new_rows, old_rows: a
+-- branch only reads the transition tables its operation has).
+CREATE OR REPLACE FUNCTION cswf_hazards_changed() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN PERFORM cswf_bump_log_revisions(array(select distinct hazard_log_id from new_rows));
+  ELSIF TG_OP = 'UPDATE' THEN PERFORM cswf_bump_log_revisions(array(select hazard_log_id from new_rows union select hazard_log_id from old_rows));
+  ELSE PERFORM cswf_bump_log_revisions(array(select distinct hazard_log_id from old_rows));
+  END IF;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION cswf_hazard_controls_changed() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+  hazard_ids uuid[];
+BEGIN
+  IF TG_OP = 'INSERT' THEN hazard_ids := array(select hazard_id from new_rows);
+  ELSIF TG_OP = 'UPDATE' THEN hazard_ids := array(select hazard_id from new_rows union select hazard_id from old_rows);
+  ELSE hazard_ids := array(select hazard_id from old_rows);
+  END IF;
+  PERFORM cswf_bump_log_revisions(array(select distinct hazard_log_id from hazards where id = any (hazard_ids)));
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION cswf_controls_changed() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN PERFORM cswf_bump_log_revisions(array(select distinct hazard_log_id from new_rows));
+  ELSIF TG_OP = 'UPDATE' THEN PERFORM cswf_bump_log_revisions(cswf_logs_showing_controls(array(select id from new_rows union select id from old_rows)) || array(select hazard_log_id from old_rows));
+  ELSE PERFORM cswf_bump_log_revisions(cswf_logs_showing_controls(array(select id from old_rows)) || array(select hazard_log_id from old_rows));
+  END IF;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION cswf_evidence_changed() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN PERFORM cswf_bump_log_revisions(cswf_logs_showing_controls(array(select control_id from new_rows)));
+  ELSIF TG_OP = 'UPDATE' THEN PERFORM cswf_bump_log_revisions(cswf_logs_showing_controls(array(select control_id from new_rows union select control_id from old_rows)));
+  ELSE PERFORM cswf_bump_log_revisions(cswf_logs_showing_controls(array(select control_id from old_rows)));
+  END IF;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER hazards_revision_insert AFTER INSERT ON hazards REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_hazards_changed();
+--> statement-breakpoint
+CREATE TRIGGER hazards_revision_update AFTER UPDATE ON hazards REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_hazards_changed();
+--> statement-breakpoint
+CREATE TRIGGER hazards_revision_delete AFTER DELETE ON hazards REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_hazards_changed();
+--> statement-breakpoint
+CREATE TRIGGER hazard_controls_revision_insert AFTER INSERT ON hazard_controls REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_hazard_controls_changed();
+--> statement-breakpoint
+CREATE TRIGGER hazard_controls_revision_update AFTER UPDATE ON hazard_controls REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_hazard_controls_changed();
+--> statement-breakpoint
+CREATE TRIGGER hazard_controls_revision_delete AFTER DELETE ON hazard_controls REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_hazard_controls_changed();
+--> statement-breakpoint
+CREATE TRIGGER controls_revision_insert AFTER INSERT ON controls REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_controls_changed();
+--> statement-breakpoint
+CREATE TRIGGER controls_revision_update AFTER UPDATE ON controls REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_controls_changed();
+--> statement-breakpoint
+CREATE TRIGGER controls_revision_delete AFTER DELETE ON controls REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_controls_changed();
+--> statement-breakpoint
+CREATE TRIGGER evidence_revision_insert AFTER INSERT ON evidence REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_evidence_changed();
+--> statement-breakpoint
+CREATE TRIGGER evidence_revision_update AFTER UPDATE ON evidence REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_evidence_changed();
+--> statement-breakpoint
+CREATE TRIGGER evidence_revision_delete AFTER DELETE ON evidence REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_evidence_changed();
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION cswf_revision_now() TO cswf_app;
