@@ -20,7 +20,15 @@ export function errorResponse(error: AppError): Response {
 
 /** JSON with its length: the answer leaves in one write, not chunked with a closing chunk of its own. */
 function jsonResponse(result: unknown, status: number): Response {
-  const body = Buffer.from(JSON.stringify(result));
+  return jsonBytesResponse(jsonBytes(result), status);
+}
+
+/** A result as the API sends it (kept so by app/hazard-list.server.ts: serialised once per revision). */
+export function jsonBytes(result: unknown): Buffer<ArrayBuffer> {
+  return Buffer.from(JSON.stringify(result));
+}
+
+export function jsonBytesResponse(body: Buffer<ArrayBuffer>, status = 200): Response {
   return new Response(body, { status, headers: { "Content-Type": "application/json", "Content-Length": String(body.byteLength) } });
 }
 

@@ -10,6 +10,7 @@ import { getDb } from "./db.server.ts";
 import { HAZARD_TYPES, LIMITS } from "./domain/hazard-fields.ts";
 import type { HazardView } from "./domain/hazard-view.ts";
 import { LIKELIHOODS, SEVERITIES } from "./domain/risk.ts";
+import { jsonBytes } from "./api.server.ts";
 import { AppError, fieldErrors } from "./errors.server.ts";
 import { buildViews } from "./hazard-store.server.ts";
 import { decodeCursor, encodeCursor, type Cursor } from "./hazard-list-cursor.server.ts";
@@ -176,19 +177,22 @@ async function queryPage<H>(db: Db, logId: string, qy: ParsedListQuery, today: s
 
 export type HazardPage = { items: HazardView[]; total: number; nextCursor: string | null; prevCursor: string | null };
 
-/** GET /api/v1/hazard-logs/{id}/hazards: one page of full hazards (contract §4). */
-export async function listHazards(user: SessionUser, logId: string, query: HazardListQuery | URLSearchParams, today = todayIso()): Promise<HazardPage> {
+/**
+ * GET /api/v1/hazard-logs/{id}/hazards: one page of full hazards (contract §4), as the JSON bytes
+ * the API sends: kept so per content revision of the log (log-reads.server.ts), serialised once.
+ */
+export async function listHazardsJson(user: SessionUser, logId: string, query: HazardListQuery | URLSearchParams, today = todayIso()): Promise<Buffer<ArrayBuffer>> {
   const db = await getDb();
-  // Kept per content revision of the log (log-reads.server.ts): the views too, with their controls.
   const { result } = await readWithLog(
     logId,
     () => requireLog(db, user, logId, "read:log", { contentKey: true }),
     () => (query instanceof URLSearchParams ? parseListQuery(query) : parseListQuery(query as Record<string, string | undefined>)),
-    async (inherits, qy): Promise<HazardPage> => {
+    async (inherits, qy) => {
       const matches = qy.q && !inherits ? await ownTextMatchIds(db, logId, qy.q) : undefined;
       const page = await queryRows(db, logId, qy, today, { inherits, matches });
       const items = await buildViews(db, page.rows.map((r) => r.h));
-      return { items, total: page.total, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+      const answer: HazardPage = { items, total: page.total, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+      return jsonBytes(answer);
     },
     { db, kind: "hazard list", today },
   );

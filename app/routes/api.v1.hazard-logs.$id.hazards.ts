@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { handleApi, parseJsonBody, requireApiUser } from "#app/api.server.ts";
+import { handleApi, jsonBytesResponse, parseJsonBody, requireApiUser } from "#app/api.server.ts";
 import { createHazard, HazardInput, methodNotAllowed } from "#app/hazards.server.ts";
-import { listHazards } from "#app/hazard-list.server.ts";
+import { listHazardsJson } from "#app/hazard-list.server.ts";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  return handleApi(async () => listHazards(await requireApiUser(request), params.id ?? "", new URL(request.url).searchParams));
+  return handleApi(async () => jsonBytesResponse(await listHazardsJson(await requireApiUser(request), params.id ?? "", new URL(request.url).searchParams)));
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
