@@ -19,7 +19,11 @@ AS $$ select (extract(epoch from clock_timestamp()) * 1000000)::bigint $$;
 --> statement-breakpoint
 ALTER TABLE "hazard_logs" ADD COLUMN "content_revision" bigint DEFAULT cswf_revision_now() NOT NULL;
 --> statement-breakpoint
--- Locks the logs in id order first, so two transactions bumping the same logs never deadlock on them.
+-- Bumping a log locks its row until the transaction ends, as raising a hazard always has (its ref
+-- counter): edits of one log now wait for each other's commit. Locks are taken down the inheritance
+-- chain (supplier's log, then the ICB's shared log, then trusts' logs; by id within each), the order
+-- in which propagation (app/propagation.server.ts) already reaches them, so two transactions bumping
+-- the same logs wait rather than deadlock.
 -- SECURITY DEFINER: a change bumps logs the writer may not read (a supplier's control linked by a
 -- trust's hazard).
 CREATE OR REPLACE FUNCTION cswf_bump_log_revisions(log_ids uuid[]) RETURNS void
@@ -27,19 +31,22 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 BEGIN
   IF coalesce(array_length(log_ids, 1), 0) = 0 THEN RETURN; END IF;
-  PERFORM 1 FROM hazard_logs WHERE id = any (log_ids) ORDER BY id FOR UPDATE;
+  PERFORM 1 FROM hazard_logs WHERE id = any (log_ids)
+    ORDER BY case scope when 'platform' then 0 when 'shared' then 1 else 2 end, id FOR UPDATE;
   UPDATE hazard_logs SET content_revision = greatest(content_revision + 1, cswf_revision_now()) WHERE id = any (log_ids);
 END
 $$;
 --> statement-breakpoint
--- The logs showing these controls: their own, and those of the hazards linked to them.
+-- The logs showing these controls: their own, and those of the hazards linked to them. Joins, not
+-- `= any (array)`: a statement can change tens of thousands of rows (an import, the estate generator).
 CREATE OR REPLACE FUNCTION cswf_logs_showing_controls(control_ids uuid[]) RETURNS uuid[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
+  with changed as (select distinct unnest(control_ids) as id)
   select array(
-    select c.hazard_log_id from controls c where c.id = any (control_ids)
+    select c.hazard_log_id from controls c join changed on changed.id = c.id
     union
-    select h.hazard_log_id from hazard_controls hc join hazards h on h.id = hc.hazard_id where hc.control_id = any (control_ids))
+    select h.hazard_log_id from hazard_controls hc join changed on changed.id = hc.control_id join hazards h on h.id = hc.hazard_id)
 $$;
 --> statement-breakpoint
 -- One function per table, fired once per statement with the changed rows (new_rows, old_rows: a
@@ -59,14 +66,14 @@ $$;
 CREATE OR REPLACE FUNCTION cswf_hazard_controls_changed() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
-DECLARE
-  hazard_ids uuid[];
 BEGIN
-  IF TG_OP = 'INSERT' THEN hazard_ids := array(select hazard_id from new_rows);
-  ELSIF TG_OP = 'UPDATE' THEN hazard_ids := array(select hazard_id from new_rows union select hazard_id from old_rows);
-  ELSE hazard_ids := array(select hazard_id from old_rows);
+  IF TG_OP = 'INSERT' THEN
+    PERFORM cswf_bump_log_revisions(array(select distinct h.hazard_log_id from hazards h join (select distinct hazard_id from new_rows) n on n.hazard_id = h.id));
+  ELSIF TG_OP = 'UPDATE' THEN
+    PERFORM cswf_bump_log_revisions(array(select distinct h.hazard_log_id from hazards h join (select hazard_id from new_rows union select hazard_id from old_rows) n on n.hazard_id = h.id));
+  ELSE
+    PERFORM cswf_bump_log_revisions(array(select distinct h.hazard_log_id from hazards h join (select distinct hazard_id from old_rows) n on n.hazard_id = h.id));
   END IF;
-  PERFORM cswf_bump_log_revisions(array(select distinct hazard_log_id from hazards where id = any (hazard_ids)));
   RETURN NULL;
 END
 $$;
@@ -75,9 +82,10 @@ CREATE OR REPLACE FUNCTION cswf_controls_changed() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 BEGIN
+  -- A new control is linked to no hazard yet (the links are inserted after it).
   IF TG_OP = 'INSERT' THEN PERFORM cswf_bump_log_revisions(array(select distinct hazard_log_id from new_rows));
-  ELSIF TG_OP = 'UPDATE' THEN PERFORM cswf_bump_log_revisions(cswf_logs_showing_controls(array(select id from new_rows union select id from old_rows)) || array(select hazard_log_id from old_rows));
-  ELSE PERFORM cswf_bump_log_revisions(cswf_logs_showing_controls(array(select id from old_rows)) || array(select hazard_log_id from old_rows));
+  ELSIF TG_OP = 'UPDATE' THEN PERFORM cswf_bump_log_revisions(cswf_logs_showing_controls(array(select id from new_rows)) || array(select distinct hazard_log_id from old_rows));
+  ELSE PERFORM cswf_bump_log_revisions(cswf_logs_showing_controls(array(select id from old_rows)) || array(select distinct hazard_log_id from old_rows));
   END IF;
   RETURN NULL;
 END
