@@ -12,10 +12,19 @@ import { riskSchemeById } from "./risk-schemes.server.ts";
 import { readWithLog } from "./log-reads.server.ts";
 import { can, requireLog } from "./permissions.server.ts";
 
+type Badge = { rating: number; label: string; colour: string };
+/** One object per scheme and rating, shared by every row: the page's data then names it once (turbo-stream). */
+const badges = new Map<string, Badge>();
+
 /** A rating as the table shows it: number, label and colour (the acceptability is on the hazard page). */
-function badge(scheme: RiskScheme, rating: number) {
-  const { label, colour } = describeRisk(scheme, rating);
-  return { rating, label, colour };
+function badge(scheme: RiskScheme, rating: number): Badge {
+  const key = `${scheme.id}@${scheme.version}:${rating}`;
+  let b = badges.get(key);
+  if (!b) {
+    const { label, colour } = describeRisk(scheme, rating);
+    badges.set(key, (b = { rating, label, colour }));
+  }
+  return b;
 }
 
 function rowSummary(scheme: RiskScheme, today: string, { h, title, upstreamVersion }: ListRow<SummaryRow>) {
