@@ -146,6 +146,46 @@ function runLoadWorker(job: { url: string; connections: number; amount: number; 
 }
 
 /**
+ * The page and the list call repeat one URL, so once each server process has read it they are
+ * answered from the log's kept reads (app/log-reads.server.ts) until the log changes. This is the
+ * other case, the first view after an edit: `rounds` times, one client, a hazard of the log is
+ * edited through the API (a new content revision) and the page, then the list call, is timed.
+ */
+async function afterEdits(baseUrl: string, p: PreparedEstate, kind: PreparedEstate["kind"], rounds: number): Promise<BenchMetric[]> {
+  const api = `${baseUrl}/api/v1/hazard-logs/${p.estate.supplierLogId}/hazards`;
+  const bearer = { Authorization: `Bearer ${p.tokens.supplier}` };
+  const edit = async (i: number) => {
+    const list = (await (await fetch(`${api}?limit=1`, { headers: bearer })).json()) as { items: { id: string; version: number }[] };
+    const [hazard] = list.items;
+    const res = await fetch(`${baseUrl}/api/v1/hazards/${hazard.id}`, {
+      method: "PATCH", headers: { ...bearer, "Content-Type": "application/json" },
+      body: JSON.stringify({ version: hazard.version, owner: `Benchmark owner ${i % 2}`, reason: "Benchmark: first view after an edit" }),
+    });
+    if (res.status !== 200) throw new Error(`edit for the after-edit timing: ${res.status} ${(await res.text()).slice(0, 300)}`);
+  };
+  const timed = async (url: string, headers: Record<string, string>) => {
+    const started = performance.now();
+    const res = await fetch(url, { headers });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+    return performance.now() - started;
+  };
+  const page: number[] = [];
+  const list: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    await edit(i);
+    page.push(await timed(`${baseUrl}/hazard-logs/${p.estate.supplierLogId}`, { Cookie: p.cookies.supplier }));
+    await edit(i + 1);
+    list.push(await timed(api, bearer));
+  }
+  const note = "first request after an edit of the log (its reads not kept yet), one client, median";
+  return [
+    { metric: "hazard_log_page_after_edit_ms", value: round1(percentile(page, 50)), unit: "ms", db: kind, p95_ms: round1(percentile(page, 95)), rounds, note },
+    { metric: "hazard_list_after_edit_ms", value: round1(percentile(list, 50)), unit: "ms", db: kind, p95_ms: round1(percentile(list, 95)), rounds, note },
+  ];
+}
+
+/**
  * `requests`: timed requests of the page and the search; `warmup`: requests to each before its
  * timed run (default a fifth of `requests`, at least 20).
  */
@@ -183,6 +223,7 @@ export async function benchHttp(p: PreparedEstate, opts: { requests: number; war
     const api = await load(`${app.baseUrl}/api/v1/hazard-logs/${p.estate.supplierLogId}/hazards`, { connections: 1, amount: 50, headers: { Authorization: `Bearer ${p.tokens.supplier}` }, warmup: Math.max(10, Math.round(opts.requests / 5)) });
     const raw = percentile(p.rawTimes, 50);
     push({ metric: "raw_query_ratio", value: round1(api.p50 / raw), unit: "x", db: kind, api_p50_ms: api.p50, sql_p50_ms: round1(raw), rows: 50, warmup_requests: api.warmup?.requests, warmup_p50_ms: api.warmup?.p50 });
+    for (const m of await afterEdits(app.baseUrl, p, kind, opts.requests >= 1000 ? 20 : 5)) push(m);
     const amount = Math.max(10, Math.round(opts.requests / 20));
     const rollupUrl = `${app.baseUrl}/api/v1/platforms/${p.estate.platformId}/rollup`;
     const rollupFacts = { trusts: p.estate.size.trusts, supplier_hazards: hazards, hazard_rows_total: p.estate.counts.hazards_total_rows };
