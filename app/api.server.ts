@@ -1,11 +1,12 @@
 // The JSON API's plumbing: who is calling (bearer token, or the browser session with a same-origin
 // check), JSON bodies parsed with zod, and errors in the contract's shape. Never a stack trace.
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { apiTokens, users } from "#db/schema/index.ts";
 import { actingAsCaller, getSessionUser, hashToken, membershipsJson, parseMemberships, type SessionUser } from "./auth.server.ts";
 import { getDb } from "./db.server.ts";
 import { AppError, fieldErrors } from "./errors.server.ts";
+import { prepared } from "./prepared.server.ts";
 import { nulFields } from "./domain/text-input.ts";
 
 export function errorResponse(error: AppError): Response {
@@ -64,11 +65,14 @@ export async function requireApiUser(request: Request): Promise<SessionUser> {
     const match = /^Bearer\s+(\S+)$/i.exec(auth);
     if (!match) throw new AppError("unauthorised", "Authorization header must be 'Bearer <token>'");
     const db = await getDb();
-    const [row] = await db
-      .select({ user: { id: users.id, email: users.email, name: users.name }, memberships: membershipsJson(users.id) })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .where(and(eq(apiTokens.tokenHash, hashToken(match[1])), isNull(apiTokens.revokedAt), gt(apiTokens.expiresAt, new Date()), eq(users.active, true)));
+    const [row] = await prepared(db, "api_token_user", (db) =>
+      db
+        .select({ user: { id: users.id, email: users.email, name: users.name }, memberships: membershipsJson(users.id) })
+        .from(apiTokens)
+        .innerJoin(users, eq(users.id, apiTokens.userId))
+        .where(and(eq(apiTokens.tokenHash, sql.placeholder("tokenHash")), isNull(apiTokens.revokedAt), gt(apiTokens.expiresAt, sql.placeholder("now")), eq(users.active, true)))
+        .prepare("api_token_user"),
+    ).execute({ tokenHash: hashToken(match[1]), now: new Date().toISOString() });
     if (!row) throw new AppError("unauthorised", "The token is unknown, expired or revoked");
     const memberships = parseMemberships(row.memberships);
     return actingAsCaller({ id: row.user.id, email: row.user.email, name: row.user.name, memberships, activeOrganisationId: memberships[0]?.organisationId ?? null, sessionIdHash: null });

@@ -9,6 +9,7 @@ import type { Db } from "#db/client.ts";
 import type { Role } from "#db/schema/organisations";
 import { setCaller } from "#db/request-scope.ts";
 import { getDb } from "./db.server.ts";
+import { prepared } from "./prepared.server.ts";
 import { getEnv } from "./env.server.ts";
 import { AppError } from "./errors.server.ts";
 import { decoyHash, verifyPassword } from "./password.server.ts";
@@ -125,15 +126,18 @@ export async function getSessionUser(request: Request): Promise<SessionUser | nu
 
 async function lookUpSession(idHash: string): Promise<SessionUser | null> {
   const db = await getDb();
-  const [row] = await db
-    .select({
-      lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt, activeOrganisationId: sessions.activeOrganisationId,
-      user: { id: users.id, email: users.email, name: users.name, active: users.active },
-      memberships: membershipsJson(users.id),
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.idHash, idHash));
+  const [row] = await prepared(db, "session_by_id_hash", (db) =>
+    db
+      .select({
+        lastSeenAt: sessions.lastSeenAt, expiresAt: sessions.expiresAt, activeOrganisationId: sessions.activeOrganisationId,
+        user: { id: users.id, email: users.email, name: users.name, active: users.active },
+        memberships: membershipsJson(users.id),
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.idHash, sql.placeholder("idHash")))
+      .prepare("session_by_id_hash"),
+  ).execute({ idHash });
   if (!row) return null;
   const now = Date.now();
   const idle = now - row.lastSeenAt.getTime() > SESSION_IDLE_MS;

@@ -7,6 +7,7 @@ import type { SessionUser } from "./auth.server.ts";
 import { isUuid } from "./domain/ids.ts";
 import { canOnLog, canReadControl, canReadLog, type ControlFacts, type LogFacts, type Permission } from "./domain/permissions.ts";
 import { forbidden, notFound } from "./errors.server.ts";
+import { prepared } from "./prepared.server.ts";
 
 /** `contentKey` only when asked for (loadLogsWithFacts' option): see contentKeyOf. */
 export type LogWithFacts = HazardLogRow & { facts: LogFacts; platformName: string; contentKey?: string };
@@ -24,39 +25,57 @@ const contentKeyOf = sql<string>`(with recursive chain(id, up, rev, depth) as (
   ) select string_agg(c.id::text || '@' || c.rev::text, ',' order by c.depth) from chain c) || '/' || md5(cswf_readable_log_ids()::text)`;
 
 
-/** Every log with the facts that decide who reads it: one query (the platform and its deployers joined). */
-export async function loadLogsWithFacts(db: Db, ids?: string[], { contentKey = false } = {}): Promise<LogWithFacts[]> {
-  if (ids && ids.length === 0) return [];
-  const rows = await db
-    .select({
-      ...(contentKey ? { contentKey: contentKeyOf } : {}),
-      log: hazardLogs,
-      platformName: platforms.name,
-      supplierOrganisationId: platforms.supplierOrganisationId,
-      icbOrganisationId: platforms.icbOrganisationId,
-      // Comma-joined uuids: both drivers return text alike (array types they parse differently).
-      // In organisation name order: deployments made in one transaction share a creation time.
-      deployers: sql<string>`coalesce((select string_agg(d.organisation_id::text, ',' order by o.name, d.organisation_id) from ${deployments} d join ${organisations} o on o.id = d.organisation_id where d.platform_id = ${platforms.id}), '')`,
-    })
-    .from(hazardLogs)
-    .innerJoin(platforms, eq(platforms.id, hazardLogs.platformId))
-    .where(ids ? inArray(hazardLogs.id, ids) : undefined);
-  return rows.map(({ log, platformName, supplierOrganisationId, icbOrganisationId, deployers, ...rest }) => ({
+/** The columns of a log with the facts that decide who reads it (the platform and its deployers joined). */
+const logFactsColumns = (contentKey: boolean) => ({
+  ...(contentKey ? { contentKey: contentKeyOf } : {}),
+  log: hazardLogs,
+  platformName: platforms.name,
+  supplierOrganisationId: platforms.supplierOrganisationId,
+  icbOrganisationId: platforms.icbOrganisationId,
+  // Comma-joined uuids: both drivers return text alike (array types they parse differently).
+  // In organisation name order: deployments made in one transaction share a creation time.
+  deployers: sql<string>`coalesce((select string_agg(d.organisation_id::text, ',' order by o.name, d.organisation_id) from ${deployments} d join ${organisations} o on o.id = d.organisation_id where d.platform_id = ${platforms.id}), '')`,
+});
+type LogFactsRow = { log: HazardLogRow; platformName: string; supplierOrganisationId: string; icbOrganisationId: string; deployers: string; contentKey?: string };
+
+function withFacts({ log, platformName, supplierOrganisationId, icbOrganisationId, deployers, contentKey }: LogFactsRow): LogWithFacts {
+  return {
     ...log,
     platformName,
-    ...("contentKey" in rest ? { contentKey: rest.contentKey as string } : {}),
+    ...(contentKey !== undefined ? { contentKey } : {}),
     facts: {
       scope: log.scope,
       organisationId: log.organisationId,
       platform: { supplierOrganisationId, icbOrganisationId, deployerOrganisationIds: deployers ? deployers.split(",") : [] },
     },
-  }));
+  };
+}
+
+/** Every log with the facts that decide who reads it: one query. */
+export async function loadLogsWithFacts(db: Db, ids?: string[], { contentKey = false } = {}): Promise<LogWithFacts[]> {
+  if (ids && ids.length === 0) return [];
+  const rows = await db
+    .select(logFactsColumns(contentKey))
+    .from(hazardLogs)
+    .innerJoin(platforms, eq(platforms.id, hazardLogs.platformId))
+    .where(ids ? inArray(hazardLogs.id, ids) : undefined);
+  return (rows as LogFactsRow[]).map(withFacts);
+}
+
+/** One log with its facts: asked on every request of a log's pages, so prepared once (prepared.server.ts). */
+async function loadLogWithFacts(db: Db, id: string, contentKey: boolean): Promise<LogWithFacts | undefined> {
+  const name = contentKey ? "log_with_facts_and_key" : "log_with_facts";
+  const query = prepared(db, name, (db) =>
+    db.select(logFactsColumns(contentKey)).from(hazardLogs).innerJoin(platforms, eq(platforms.id, hazardLogs.platformId)).where(eq(hazardLogs.id, sql.placeholder("id"))).prepare(name),
+  );
+  const [row] = (await query.execute({ id })) as LogFactsRow[];
+  return row && withFacts(row);
 }
 
 /** The log if the user may do `permission` on it; 404 when they may not even read it. */
 export async function requireLog(db: Db, user: SessionUser, logId: string, permission: Permission = "read:log", options: { contentKey?: boolean } = {}): Promise<LogWithFacts> {
   if (!isUuid(logId)) throw notFound("Hazard log");
-  const [log] = await loadLogsWithFacts(db, [logId], options);
+  const log = await loadLogWithFacts(db, logId, options.contentKey ?? false);
   if (!log || !canReadLog(user.memberships, log.facts)) throw notFound("Hazard log");
   if (!canOnLog(user.memberships, log.facts, permission)) throw forbidden();
   return log;
