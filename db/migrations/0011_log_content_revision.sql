@@ -103,28 +103,18 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
-CREATE TRIGGER hazards_revision_insert AFTER INSERT ON hazards REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_hazards_changed();
---> statement-breakpoint
-CREATE TRIGGER hazards_revision_update AFTER UPDATE ON hazards REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_hazards_changed();
---> statement-breakpoint
-CREATE TRIGGER hazards_revision_delete AFTER DELETE ON hazards REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_hazards_changed();
---> statement-breakpoint
-CREATE TRIGGER hazard_controls_revision_insert AFTER INSERT ON hazard_controls REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_hazard_controls_changed();
---> statement-breakpoint
-CREATE TRIGGER hazard_controls_revision_update AFTER UPDATE ON hazard_controls REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_hazard_controls_changed();
---> statement-breakpoint
-CREATE TRIGGER hazard_controls_revision_delete AFTER DELETE ON hazard_controls REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_hazard_controls_changed();
---> statement-breakpoint
-CREATE TRIGGER controls_revision_insert AFTER INSERT ON controls REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_controls_changed();
---> statement-breakpoint
-CREATE TRIGGER controls_revision_update AFTER UPDATE ON controls REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_controls_changed();
---> statement-breakpoint
-CREATE TRIGGER controls_revision_delete AFTER DELETE ON controls REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_controls_changed();
---> statement-breakpoint
-CREATE TRIGGER evidence_revision_insert AFTER INSERT ON evidence REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_evidence_changed();
---> statement-breakpoint
-CREATE TRIGGER evidence_revision_update AFTER UPDATE ON evidence REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_evidence_changed();
---> statement-breakpoint
-CREATE TRIGGER evidence_revision_delete AFTER DELETE ON evidence REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cswf_evidence_changed();
+-- Three triggers per table (a trigger with transition tables fires on one kind of change only):
+-- <table>_revision_insert, _update and _delete, each calling cswf_<table>_changed().
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['hazards', 'hazard_controls', 'controls', 'evidence'] LOOP
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION %I()', t || '_revision_insert', t, 'cswf_' || t || '_changed');
+    EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION %I()', t || '_revision_update', t, 'cswf_' || t || '_changed');
+    EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION %I()', t || '_revision_delete', t, 'cswf_' || t || '_changed');
+  END LOOP;
+END
+$$;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION cswf_revision_now() TO cswf_app;

@@ -5,26 +5,18 @@
 // answers equal to reading afresh afterwards.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { openDb, type OpenDb } from "#db/client.ts";
-import { useDatabase } from "#app/db.server.ts";
+import type { OpenDb } from "#db/client.ts";
 import { forgetKeptReads } from "#app/log-reads.server.ts";
 import { rowsOf } from "#app/sql-values.server.ts";
-import { closeTestDb, currentTestDbUrl, openTestDb } from "#tests/setup/test-db.ts";
+import { closeTestPool, openTestPool } from "./pool.ts";
 import { getHazard, listHazards, patchHazard, tokenFor } from "../integration/hazards/helpers.ts";
 
 let pool: OpenDb;
 
 beforeAll(async () => {
-  await openTestDb();
-  const url = currentTestDbUrl();
-  if (!url) throw new Error("tests/pg needs DATABASE_URL (PostgreSQL)");
-  pool = await openDb(url, { migrate: false, max: 20 });
-  useDatabase(pool);
+  pool = await openTestPool();
 });
-afterAll(async () => {
-  await pool?.close();
-  await closeTestDb();
-});
+afterAll(closeTestPool);
 
 /** Own (not inherited) hazards of the logs of this organisation's `scope`, first `n` by ref. */
 async function ownHazards(scope: string, email: string, n: number) {

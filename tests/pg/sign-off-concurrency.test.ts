@@ -4,27 +4,19 @@
 // chains that verify.
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { openDb, type OpenDb } from "#db/client.ts";
+import type { OpenDb } from "#db/client.ts";
 import { auditEntries, organisations, signatures } from "#db/schema/index.ts";
-import { useDatabase } from "#app/db.server.ts";
 import { verifyChain } from "#app/audit.server.ts";
-import { closeTestDb, currentTestDbUrl, openTestDb } from "#tests/setup/test-db.ts";
+import { closeTestPool, openTestPool } from "./pool.ts";
 import { ICB_LOG, logIdByTitle, tokenFor } from "../integration/hazards/helpers.ts";
 import { createCase, getCase, sendEvent, type Answer } from "../integration/safety-cases/helpers.ts";
 
 let pool: OpenDb;
 
 beforeAll(async () => {
-  await openTestDb();
-  const url = currentTestDbUrl();
-  if (!url) throw new Error("tests/pg needs DATABASE_URL (PostgreSQL)");
-  pool = await openDb(url, { migrate: false, max: 20 });
-  useDatabase(pool);
+  pool = await openTestPool();
 });
-afterAll(async () => {
-  await pool?.close();
-  await closeTestDb();
-});
+afterAll(closeTestPool);
 
 /** A real client: read the case, sign at that version, retry on 409 until signed or refused. */
 async function signUntilDone(token: string, id: string, ip: string): Promise<number[]> {

@@ -2,6 +2,9 @@
 // owners differing only in case, past and future review dates, every status, several types, whole,
 // half and missing assessments, one deprecated. Deterministic (a fixed pseudo-random sequence).
 import type { Db } from "#db/client.ts";
+import { startSession } from "#app/auth.server.ts";
+import { loader as logPageLoader } from "#app/routes/hazard-logs.$id.tsx";
+import { BASE, context, getRequest, settle, userId } from "#tests/support/requests.ts";
 import { LIKELIHOODS, SEVERITIES } from "#app/domain/risk.ts";
 import { createHazard, ICB_LOG, logIdByTitle, patchHazard, tokenFor } from "../hazards/helpers.ts";
 
@@ -44,4 +47,10 @@ export async function seedVariedHazards(db: Db): Promise<{ icbLog: string; icbTo
   const dep = await patchHazard(icbToken, raisedIds[3], { version: 1, deprecate: { reason: "Duplicate of another hazard" } });
   if (dep.status !== 200) throw new Error(`deprecate failed: ${JSON.stringify(dep.body)}`);
   return { icbLog, icbToken, raisedIds };
+}
+
+/** The log page's loader answer for a signed-in user (their session cookie), with a query string. */
+export async function loadLogPage(db: Db, email: string, logId: string, query = ""): Promise<Response> {
+  const cookie = (await startSession(new Request(BASE), await userId(db, email))).split(";")[0];
+  return settle(() => logPageLoader({ request: getRequest(`/hazard-logs/${logId}${query}`, { Cookie: cookie }), params: { id: logId }, context: context() } as never));
 }

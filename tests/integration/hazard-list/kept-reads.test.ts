@@ -7,32 +7,28 @@ import fc from "fast-check";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "#db/client.ts";
-import { startSession } from "#app/auth.server.ts";
 import { forgetKeptReads } from "#app/log-reads.server.ts";
-import { loader } from "#app/routes/hazard-logs.$id.tsx";
 import { rowsOf } from "#app/sql-values.server.ts";
 import { closeTestDb, openTestDb } from "#tests/setup/test-db.ts";
-import { BASE, context, getRequest, settle, userId } from "#tests/support/requests.ts";
 import { ICB_LOG, listHazards, logIdByTitle, SUPPLIER_LOG, tokenFor } from "../hazards/helpers.ts";
+import { loadLogPage } from "./fixture.ts";
 
 let db: Db;
 let icbLog: string;
 let supplierLog: string;
-let cookie: string;
 let token: string;
 
 beforeAll(async () => {
   ({ db } = await openTestDb());
   icbLog = await logIdByTitle(db, ICB_LOG);
   supplierLog = await logIdByTitle(db, SUPPLIER_LOG);
-  cookie = (await startSession(new Request(BASE), await userId(db, "cso@icb.example"))).split(";")[0];
   token = await tokenFor(db, "cso@icb.example");
 });
 afterAll(closeTestDb);
 
 /** What the ICB's CSO is shown of the ICB's shared log (it inherits the supplier's log). */
 async function shown(query = "") {
-  const res = await settle(() => loader({ request: getRequest(`/hazard-logs/${icbLog}${query}`, { Cookie: cookie }), params: { id: icbLog }, context: context() } as never));
+  const res = await loadLogPage(db, "cso@icb.example", icbLog, query);
   expect(res.status).toBe(200);
   const page = await res.json();
   const api = await listHazards(token, icbLog, { limit: "100" });

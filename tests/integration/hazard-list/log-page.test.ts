@@ -3,13 +3,10 @@
 // (app/log-reads.server.ts; tests/integration/hazard-list/kept-reads.test.ts: kept answers follow changes).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "#db/client.ts";
-import { startSession } from "#app/auth.server.ts";
-import { loader } from "#app/routes/hazard-logs.$id.tsx";
 import { closeTestDb, openTestDb } from "#tests/setup/test-db.ts";
-import { BASE, context, getRequest, settle, userId } from "#tests/support/requests.ts";
 import { forgetKeptReads } from "#app/log-reads.server.ts";
 import { ICB_LOG, listHazards, logIdByTitle, tokenFor } from "../hazards/helpers.ts";
-import { seedVariedHazards } from "./fixture.ts";
+import { loadLogPage, seedVariedHazards } from "./fixture.ts";
 
 let db: Db;
 let icbLog: string;
@@ -21,13 +18,7 @@ beforeAll(async () => {
 });
 afterAll(closeTestDb);
 
-async function cookieOf(email: string) {
-  return (await startSession(new Request(BASE), await userId(db, email))).split(";")[0];
-}
-async function open(email: string, query = "") {
-  const cookie = await cookieOf(email);
-  return settle(() => loader({ request: getRequest(`/hazard-logs/${icbLog}${query}`, { Cookie: cookie }), params: { id: icbLog }, context: context() } as never));
-}
+const open = (email: string, query = "") => loadLogPage(db, email, icbLog, query);
 
 describe("the log page loader", () => {
   it("gives the ICB's CSO the heatmaps, filters, first page and the right to raise and import", async () => {
